@@ -1,0 +1,141 @@
+#ifndef STANDBY_HTTP_H
+#define STANDBY_HTTP_H
+
+/*
+ * http.h - the HTTP client every module that talks to Azure goes through.
+ *
+ * Built on the libcurl multi interface: many requests in flight, a cap on
+ * connections per host, keep-alive reuse.  Requests are submitted with a
+ * completion callback and driven by http_run(); http_do() is the blocking
+ * form for one request.  The client owns every policy a caller must not
+ * get wrong on its own: explicit timeouts, a body-size cap, TLS
+ * verification, retries with backoff that honour Retry-After, pacing per
+ * resource, and redirects that never carry secrets to another host.
+ */
+
+#include <stddef.h>
+
+#include "buf.h"
+#include "err.h"
+
+struct cJSON;
+struct http;
+
+/* Settings; zero fields take the documented defaults. */
+struct http_opts {
+	const char *cacert;	 /* CA bundle; NULL = system store */
+	int insecure;		 /* skip TLS verification: loopback only */
+	long connect_timeout_ms; /* default 10 000 */
+	long total_timeout_ms;	 /* one attempt, default 120 000 */
+	long low_speed_time_s;	 /* abort below low_speed_limit for this long;
+				    default 30 */
+	long low_speed_limit;	 /* bytes/s, default 1 */
+	int max_retries;	 /* retries after the first attempt, default 5 */
+	long retry_budget_ms;	 /* all retries of one request, default 300 000 */
+	long backoff_base_ms;	 /* first backoff, default 500 */
+	long backoff_max_ms;	 /* default 30 000 */
+	long max_host_connections; /* default 6 */
+	size_t max_body;	   /* response cap, default 64 MiB */
+	/* Where diagnostics go (retries, warnings); secrets never reach it.
+	 * NULL = nowhere.  lib/ never prints: the front end decides. */
+	void (*log)(void *arg, int level, const char *msg);
+	void *log_arg;
+	/* Injectable clock and sleep for tests; NULL = the real ones. */
+	long long (*now_ms)(void *arg);
+	void *clock_arg;
+};
+
+/* One request.  Every pointer is borrowed until http_submit() returns: the
+ * client copies what it keeps. */
+struct http_req {
+	const char *method; /* "GET", "POST", "PUT", "PATCH", "DELETE" */
+	const char *url;
+	/* "Name: value" lines, NULL-terminated; may be NULL. */
+	const char *const *headers;
+	/* Credential headers ("Ocp-Apim-Subscription-Key: ...",
+	 * "Authorization: Bearer ..."): sent only to the URL's own scheme,
+	 * host and port, never logged, dropped on a redirect elsewhere. */
+	const char *const *secret_headers;
+	const char *body; /* NULL = no body */
+	size_t body_len;
+	const char *content_type; /* of body; default application/json */
+	/* Pacing: requests with the same key share token buckets (one for
+	 * GET/HEAD, one for the rest); NULL = not paced. */
+	const char *pace_key;
+	/* -1 = never retry, 0 = by method (GET, HEAD, PUT, DELETE retry;
+	 * POST and PATCH only when the request was never sent), 1 = always */
+	int retry;
+	size_t max_body; /* 0 = the client's */
+};
+
+/* A response.  Owned by whoever received it from http_do() (free it with
+ * http_resp_free()); borrowed inside a completion callback. */
+struct http_resp {
+	long status;	   /* 0 when no response arrived */
+	struct buf body;   /* NUL-terminated */
+	char *content_type; /* NULL when absent */
+	int attempts;	   /* 1 + retries taken */
+	/* 1 when the request may have reached the server although no
+	 * response came back (a POST whose connection broke after sending):
+	 * the caller must look at live state before sending it again. */
+	int maybe_sent;
+	struct http_hdr *hdrs; /* private; use http_resp_header() */
+};
+
+/* Called once per submitted request when it has ended: resp is the final
+ * response (after retries), err is NULL on a complete response of any
+ * status, or set on a transport failure, timeout, oversized or
+ * interrupted body.  Both are borrowed for the call.  The callback may
+ * submit new requests. */
+typedef void (*http_done_fn)(void *arg, struct http_resp *resp,
+    const struct err *err);
+
+/* Creates a client.  Returns 0, or -1 with err set. */
+int http_new(struct http **out, const struct http_opts *opts, struct err *err);
+
+/* Stops every transfer (their callbacks are not called) and frees h. */
+void http_free(struct http *h);
+
+/* Sets the pacing of key: at most get_per_min GET/HEAD requests and
+ * post_per_min other requests per minute (token buckets with a burst of
+ * the per-minute figure).  A 429 on a key halves its rates for a while. */
+int http_pace_set(struct http *h, const char *key, double get_per_min,
+    double post_per_min, struct err *err);
+
+/* Queues req; done(arg, ...) runs from a later http_run().  Returns 0, or
+ * -1 with err set (and done is never called). */
+int http_submit(struct http *h, const struct http_req *req, http_done_fn done,
+    void *arg, struct err *err);
+
+/* Drives transfers, timers, retries and pacing for up to timeout_ms
+ * (-1 = until nothing is pending), calling completion callbacks.  Returns
+ * the number of requests still pending, or -1 with err set. */
+int http_run(struct http *h, long timeout_ms, struct err *err);
+
+/* Number of submitted requests whose callback has not run yet. */
+int http_pending(const struct http *h);
+
+/* Blocking form: submits req and runs until it ends.  On a response of
+ * any status returns 0 and *out (caller frees); on a transport failure
+ * returns -1 with err set and *out NULL. */
+int http_do(struct http *h, const struct http_req *req,
+    struct http_resp **out, struct err *err);
+
+/* The first value of header name (case-insensitive), or NULL.  Borrowed
+ * from resp. */
+const char *http_resp_header(const struct http_resp *resp, const char *name);
+
+/* Parses resp's body as JSON after checking the content type is JSON.
+ * Truncated or invalid JSON is an error naming the offset, never a partial
+ * result.  *out is the caller's (cJSON_Delete). */
+int http_resp_json(const struct http_resp *resp, struct cJSON **out,
+    struct err *err);
+
+/* Frees a response; NULL does nothing. */
+void http_resp_free(struct http_resp *resp);
+
+/* 1 when url's host is a loopback address (127.0.0.0/8, ::1, localhost):
+ * the only hosts where plain http and --insecure are allowed. */
+int http_url_is_loopback(const char *url);
+
+#endif
