@@ -1352,7 +1352,8 @@ parse_project(struct ctx *c, ynode *key, ynode *map, const char *path,
 /* --- Azure OpenAI deployments ---------------------------------------- */
 
 static const char *const openai_keys[] = { "name", "model", "fine_tune",
-	"sku", "version_upgrade", "rai_policy", "on", "protect", NULL };
+	"sku", "version_upgrade", "rai_policy", "accounts", "protect",
+	NULL };
 static const char *const omodel_keys[] = { "name", "version", "format",
 	NULL };
 static const char *const sku_keys[] = { "name", "capacity", NULL };
@@ -1537,7 +1538,8 @@ parse_openai(struct ctx *c, ynode *key, ynode *map, const char *path,
 	    v != NULL)
 		o->upgrade = (enum config_upgrade)(i + 1);
 	get_str(c, map, NULL, path, "rai_policy", 0, &o->rai_policy, NULL);
-	get_str_list(c, map, key, path, "on", 1, &o->on, &o->non, NULL);
+	get_str_list(c, map, key, path, "accounts", 1, &o->on, &o->non,
+	    NULL);
 	get_bool(c, map, path, "protect", &o->protect);
 	free(spath);
 	free(mpath);
@@ -1728,13 +1730,13 @@ static void
 check_openai_refs(struct ctx *c, ynode *map, const char *path,
     const struct config_openai *o)
 {
-	ynode *list = yamltree_get(map, "on");
+	ynode *list = yamltree_get(map, "accounts");
 	char *p, *lp;
 	size_t i, j;
 
 	if (list == NULL || list->type != YAMLTREE_SEQ || list->n != o->non)
 		return;
-	lp = join(c, path, "on");
+	lp = join(c, path, "accounts");
 	for (i = 0; lp != NULL && i < o->non; i++) {
 		p = join_index(c, lp, i);
 		check_ref(c, list->items[i], p, o->on[i],

@@ -161,7 +161,7 @@ struct config_openai {
 	int sku_capacity;    /* >= 1: K TPM, or PTUs for provisioned SKUs */
 	enum config_upgrade upgrade;
 	char *rai_policy;    /* NULL = the service default */
-	char **on;	     /* openai resource names, at least one */
+	char **on;	     /* accounts: openai resource names, at least one */
 	size_t non;
 	struct config_finetune *fine_tune; /* NULL unless fine-tuned */
 	int protect;
