@@ -400,6 +400,8 @@ check_and_prepare(struct state *st, struct err *err)
 		    st->path);
 		goto out;
 	}
+	sqlite3_finalize(stmt);
+	stmt = NULL;
 	if (state_exec(st, "PRAGMA foreign_keys=ON", err) != 0 ||
 	    state_durable(st, 0, err) != 0 || migrate(st, err) != 0)
 		goto out;
