@@ -693,13 +693,14 @@ snapshot_prune(struct state *st, const char *project, int keep,
 		return -1;
 	/* Rank within each project, newest first; spare the referenced. */
 	if (state_prepare(st, &sel,
-	        "SELECT " META_COLS " FROM (SELECT *, row_number() OVER "
+	        "SELECT " META_COLS
+	        " FROM (SELECT *, rowid AS rid, row_number() OVER "
 	        "(PARTITION BY project ORDER BY taken_at DESC, rowid DESC) "
 	        "AS rank FROM snapshots WHERE ?1 IS NULL OR project = ?1) "
 	        "WHERE rank > ?2 AND hash NOT IN (SELECT snapshot FROM "
 	        "replications WHERE snapshot IS NOT NULL) AND hash NOT IN "
 	        "(SELECT snapshot FROM trained_models WHERE snapshot IS NOT "
-	        "NULL) ORDER BY project, taken_at DESC",
+	        "NULL) ORDER BY project, taken_at DESC, rid DESC",
 	        err) != 0 ||
 	    state_prepare(
 	        st, &del, "DELETE FROM snapshots WHERE hash = ?1", err) != 0)
