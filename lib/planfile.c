@@ -883,10 +883,25 @@ out:
 	return rc;
 }
 
+/* Lower snake case, as the schema's pattern: safe to show verbatim. */
+static int
+is_code(const char *s)
+{
+	if (*s < 'a' || *s > 'z')
+		return 0;
+	for (; *s != '\0'; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+		        *s == '_'))
+			return 0;
+	return 1;
+}
+
 int
 planfile_check(const cJSON *plan, struct err *err)
 {
-	const cJSON *cfg;
+	const cJSON *cfg, *w;
+	struct quoted q;
+	size_t i = 0;
 
 	if (check_version(plan, err) != 0)
 		return -1;
@@ -896,6 +911,14 @@ planfile_check(const cJSON *plan, struct err *err)
 	if (!is_hex64(planfile_str(cfg, "hash")))
 		return err_set(err, ERR_SPEC,
 		    "config.hash: expected 64 lower-case hex digits (SHA-256)");
+	cJSON_ArrayForEach(w, planfile_get(plan, "warnings"))
+	{
+		if (!is_code(planfile_str(w, "code")))
+			return err_set(err, ERR_SPEC,
+			    "warnings[%zu].code: '%s' is not lower_snake_case",
+			    i, quote(&q, planfile_str(w, "code")));
+		i++;
+	}
 	return check_actions(plan, err);
 }
 
