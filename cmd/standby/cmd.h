@@ -51,5 +51,6 @@ void cli_errorf(struct cli *cli, const char *fmt, ...)
 int cli_usage(struct cli *cli, const struct cmd *cmd);
 
 extern const struct cmd cmd_validate;
+extern const struct cmd cmd_state;
 
 #endif
