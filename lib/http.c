@@ -80,6 +80,7 @@ struct xfer {
 	size_t max_body;
 	char reqid[37];
 	int redirects;
+	int retries; /* taken so far */
 	http_done_fn done;
 	void *arg;
 	/* The attempt in flight. */
@@ -963,7 +964,7 @@ start_attempt(struct xfer *x, struct host *host, struct err *err)
 	}
 	x->state = X_ACTIVE;
 	x->attempt_ms = now(h);
-	x->resp.attempts++;
+	x->resp.attempts = 1 + x->retries;
 	x->resp.method = x->method;
 	x->host = host;
 	host->active++;
@@ -1109,9 +1110,9 @@ schedule_retry(struct xfer *x, int allowed, long long asked_ms, const char *why)
 {
 	struct http *h = x->h;
 	long long t = now(h), d, half, spent;
-	int n = x->resp.attempts;
+	int n = x->retries + 1;
 
-	if (!allowed || n > h->o.max_retries)
+	if (!allowed || x->retries >= h->o.max_retries)
 		return 0;
 	if (asked_ms >= 0)
 		d = asked_ms;
@@ -1137,6 +1138,7 @@ schedule_retry(struct xfer *x, int allowed, long long asked_ms, const char *why)
 	logf_(h, HTTP_LOG_INFO, "%s %s: %s; retry %d/%d in %lld ms%s",
 	    x->method, x->resp.url, why, x->resp.attempts, h->o.max_retries, d,
 	    asked_ms >= 0 ? " (as the service asked)" : "");
+	x->retries++;
 	x->state = X_WAIT;
 	x->wake_ms = t + d;
 	return 1;
