@@ -104,6 +104,7 @@ struct http {
 	struct host *hosts;
 	uint64_t rng;
 	int warned_plain, warned_insecure;
+	int depth; /* inside a completion callback */
 };
 
 static const char *const idempotent[] = { "GET", "HEAD", "PUT", "DELETE",
@@ -686,6 +687,12 @@ http_submit(struct http *h, const struct http_req *req, http_done_fn done,
 		err_set(err, ERR_HTTP, "request without a method or URL");
 		goto out;
 	}
+	/* Else a callback that resubmits on failure would never let an
+	 * interrupted run end. */
+	if (h->o.interrupted != NULL && *h->o.interrupted) {
+		err_set(err, ERR_INTERRUPTED, "interrupted");
+		goto out;
+	}
 	x = calloc(1, sizeof(*x));
 	if (x == NULL) {
 		err_set(err, ERR_NOMEM, "out of memory");
@@ -854,6 +861,17 @@ on_header(char *ptr, size_t size, size_t nitems, void *arg)
 }
 
 static int
+has_header(const struct curl_slist *s, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (; s != NULL; s = s->next)
+		if (strncasecmp(s->data, name, n) == 0 && s->data[n] == ':')
+			return 1;
+	return 0;
+}
+
+static int
 add_attempt_header(struct xfer *x, const char *line)
 {
 	struct curl_slist *n = curl_slist_append(x->attempt_hdrs, line);
@@ -881,7 +899,7 @@ build_attempt_headers(struct xfer *x)
 	buf_addf(&b, "x-ms-client-request-id: %s", x->reqid);
 	if (b.failed || add_attempt_header(x, buf_str(&b)) != 0)
 		goto out;
-	if (x->body != NULL) {
+	if (x->body != NULL && !has_header(x->headers, "content-type")) {
 		buf_reset(&b);
 		buf_addf(&b, "Content-Type: %s", x->content_type);
 		if (b.failed || add_attempt_header(x, buf_str(&b)) != 0)
@@ -906,6 +924,7 @@ start_attempt(struct xfer *x, struct host *host, struct err *err)
 	x->resp.body.max = x->max_body;
 	x->overflow = 0;
 	x->body_off = 0;
+	x->body_read = 0;
 	x->errbuf[0] = '\0';
 	curl_slist_free_all(x->attempt_hdrs);
 	x->attempt_hdrs = NULL;
@@ -954,8 +973,10 @@ start_attempt(struct xfer *x, struct host *host, struct err *err)
 		curl_easy_setopt(e, CURLOPT_POSTFIELDS, "");
 		curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, 0L);
 	}
-	if (strcmp(x->method, "GET") != 0 && strcmp(x->method, "HEAD") != 0 &&
-	    strcmp(x->method, "POST") != 0)
+	/* CURLOPT_POST above makes any body a POST; name the real method. */
+	if (strcmp(x->method, "POST") != 0 &&
+	    (x->body != NULL || strcmp(x->method, "GET") != 0) &&
+	    strcmp(x->method, "HEAD") != 0)
 		curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, x->method);
 	if (curl_multi_add_handle(h->multi, e) != CURLM_OK) {
 		curl_easy_cleanup(e);
@@ -1003,8 +1024,11 @@ complete(struct xfer *x, const struct err *e)
 	ct = http_resp_header(&x->resp, "content-type");
 	if (ct != NULL)
 		x->resp.content_type = strdup(ct);
-	if (x->done != NULL)
+	if (x->done != NULL) {
+		h->depth++;
 		x->done(x->arg, &x->resp, e);
+		h->depth--;
+	}
 	xfer_free(x);
 }
 
@@ -1467,6 +1491,9 @@ http_run(struct http *h, long timeout_ms, struct err *err)
 {
 	long long deadline = timeout_ms < 0 ? -1 : now(h) + timeout_ms;
 
+	if (h->depth > 0)
+		return err_set(err, ERR_HTTP,
+		    "http_run called from a completion callback");
 	if (drive(h, deadline, NULL, err) != 0)
 		return -1;
 	return h->pending;
@@ -1508,6 +1535,10 @@ do_one(struct http *h, const struct http_req *req, struct http_resp **out,
 	struct do_result d = { 0 };
 
 	*out = NULL;
+	if (h->depth > 0)
+		return err_set(err, ERR_HTTP,
+		    "http_do called from a completion callback; use "
+		    "http_submit there");
 	if (http_submit(h, req, do_done, &d, err) != 0)
 		return -1;
 	if (drive(h, -1, &d.done, err) != 0 && !d.done)

@@ -117,7 +117,8 @@ struct http_resp {
  * response (after retries), err is NULL on a complete response of any
  * status, or set on a transport failure, timeout, oversized or
  * interrupted body.  Both are borrowed for the call.  The callback may
- * submit new requests. */
+ * submit new requests, but not call http_run(), http_do() or http_free()
+ * (those return an error). */
 typedef void (*http_done_fn)(
     void *arg, struct http_resp *resp, const struct err *err);
 

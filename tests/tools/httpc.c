@@ -88,8 +88,8 @@ main(int argc, char **argv)
 			req.body = argv[++i];
 			req.body_len = strlen(req.body);
 		} else if (strcmp(a, "--retries") == 0)
-			o.max_retries = atoi(argv[++i]) == 0 ? -1
-							      : atoi(argv[i]);
+			o.max_retries =
+			    atoi(argv[++i]) == 0 ? -1 : atoi(argv[i]);
 		else if (strcmp(a, "--timeout-ms") == 0)
 			o.total_timeout_ms = atol(argv[++i]);
 		else if (strcmp(a, "--max-body") == 0)
@@ -120,8 +120,8 @@ main(int argc, char **argv)
 	}
 	printf("status: %ld\nattempts: %d\n", r->status, r->attempts);
 	{
-		static const char *const names[] = { "content-type",
-			"location", "retry-after", "x-test", NULL };
+		static const char *const names[] = { "content-type", "location",
+			"retry-after", "x-test", NULL };
 		const char *v;
 
 		for (i = 0; names[i] != NULL; i++)
