@@ -317,8 +317,6 @@ http_new(struct http **out, const struct http_opts *opts, struct err *err)
 		h->o.max_body = (size_t)64 << 20;
 	if (h->o.max_redirects == 0)
 		h->o.max_redirects = 5;
-	if (h->o.max_redirects < 0)
-		h->o.max_redirects = 0;
 	if (h->o.pace_get_per_min == 0)
 		h->o.pace_get_per_min = 100;
 	if (h->o.pace_post_per_min == 0)
@@ -1185,7 +1183,7 @@ attempt_done(struct xfer *x, CURLcode c)
 	}
 	logf_(h, HTTP_LOG_DEBUG, "%s %s -> %ld (%lld ms, attempt %d)", m,
 	    x->resp.url, status, ms, x->resp.attempts);
-	if (is_redirect(status) && h->o.max_redirects >= 0) {
+	if (is_redirect(status) && h->o.max_redirects > 0) {
 		r = follow(x, &e);
 		if (r == 1)
 			return;

@@ -942,6 +942,29 @@ test_redirect_loop_is_bounded(void)
 }
 
 static void
+test_redirects_can_be_left_to_the_caller(void)
+{
+	static const struct step st[] = {
+		{ A_REPLY, 302, "Location", "/next", 0, 0 },
+	};
+	struct http_opts o = { .max_redirects = -1 };
+	struct http_resp *r = NULL;
+	struct err err = { 0 };
+	START(st);
+	struct http *h = client(&o);
+	struct http_req req = { .method = "GET", .url = url(s, "/") };
+	int rc = http_do(h, &req, &r, &err), n = s->nreq;
+
+	srv_stop(s);
+	http_free(h);
+	T_EQ_INT(rc, 0);
+	T_EQ_INT(n, 1);
+	T_EQ_INT(r->status, 302);
+	T_EQ_STR(http_resp_header(r, "location"), "/next");
+	http_resp_free(r);
+}
+
+static void
 test_redirect_to_plain_http_elsewhere_is_refused(void)
 {
 	static const struct step st[] = {
@@ -1525,6 +1548,7 @@ main(void)
 	T_RUN(test_redirect_to_another_host_drops_the_secret);
 	T_RUN(test_redirect_to_another_port_drops_the_secret);
 	T_RUN(test_redirect_loop_is_bounded);
+	T_RUN(test_redirects_can_be_left_to_the_caller);
 	T_RUN(test_redirect_to_plain_http_elsewhere_is_refused);
 	T_RUN(test_many_requests_share_capped_kept_alive_connections);
 	T_RUN(test_callback_may_submit_more);
