@@ -48,9 +48,10 @@ struct language_opts {
 	struct http *http;            /* borrowed; required */
 	struct auth *auth;            /* borrowed; required */
 	const char *pace_key;         /* the resource name; NULL = endpoint */
-	long poll_initial_ms;         /* first poll wait, default 2 000 */
-	long poll_max_ms;             /* backoff cap, default 30 000 */
-	long poll_timeout_ms;         /* a job's deadline, default 6 h */
+	int page_size;           /* lists: maxpagesize; 0 = the service's */
+	long poll_initial_ms;    /* first poll wait, default 2 000 */
+	long poll_max_ms;        /* backoff cap, default 30 000 */
+	long poll_timeout_ms;    /* a job's deadline, default 6 h */
 	long retry_after_max_ms; /* cap on a Retry-After, default 300 000 */
 	int poll_max_failures;   /* failed status GETs in a row, default 5 */
 	long long (*now_ms)(void *arg); /* monotonic clock; NULL = real */
