@@ -238,8 +238,10 @@ int language_list_training_config_versions(struct language *lc,
     enum language_family family, const char *project_kind, language_tcvs_fn cb,
     void *arg, struct err *err);
 
-/* Job starts: each POST/PUT/DELETE is sent once (never retried once it may
- * have reached the service) and answers with the job URL. */
+/* Job starts: each answers with the job URL.  A POST is resent only when
+ * it never reached the service (http's policy for POST); PUT and DELETE
+ * are idempotent and retried by http.  A transport failure after sending
+ * says so: check live state before starting the job again. */
 int language_export_start(struct language *lc, enum language_family family,
     const char *project, const struct language_export_opts *opts,
     language_started_fn cb, void *arg, struct err *err);
