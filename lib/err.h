@@ -14,7 +14,7 @@ enum err_code {
 	ERR_SPEC,     /* the desired-state files are invalid */
 	ERR_HTTP,     /* transport failure or unexpected status */
 	ERR_CONFLICT, /* the remote changed after we planned */
-	ERR_STATE,    /* the state file is corrupt, foreign or too new */
+	ERR_STATEFILE,    /* the state file is corrupt, foreign or too new */
 	ERR_NOTFOUND, /* the object asked for does not exist */
 	ERR_LOCKED,   /* another process holds the lock */
 	ERR_INTERRUPTED, /* a signal asked us to stop */

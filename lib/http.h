@@ -13,6 +13,7 @@
  * resource, and redirects that never carry secrets to another host.
  */
 
+#include <signal.h>
 #include <stddef.h>
 
 #include "buf.h"
@@ -21,28 +22,52 @@
 struct cJSON;
 struct http;
 
+/* Levels passed to http_opts.log.  Warnings: plain http or --insecure in
+ * use.  Info: a retry, a redirect, a slow-down after 429.  Debug: every
+ * attempt (method, URL with query values redacted, status, time, attempt
+ * number) and every wait for a pacing token. */
+enum {
+	HTTP_LOG_WARN = 1,
+	HTTP_LOG_INFO = 2,
+	HTTP_LOG_DEBUG = 3,
+};
+
 /* Settings; zero fields take the documented defaults. */
 struct http_opts {
-	const char *cacert;	 /* CA bundle; NULL = system store */
-	int insecure;		 /* skip TLS verification: loopback only */
+	const char *cacert;      /* CA bundle; NULL = system store */
+	int insecure;            /* skip TLS verification: loopback only */
 	long connect_timeout_ms; /* default 10 000 */
-	long total_timeout_ms;	 /* one attempt, default 120 000 */
-	long low_speed_time_s;	 /* abort below low_speed_limit for this long;
-				    default 30 */
-	long low_speed_limit;	 /* bytes/s, default 1 */
-	int max_retries;	 /* retries after the first attempt, default 5 */
-	long retry_budget_ms;	 /* all retries of one request, default 300 000 */
-	long backoff_base_ms;	 /* first backoff, default 500 */
-	long backoff_max_ms;	 /* default 30 000 */
+	long total_timeout_ms;   /* one attempt, default 120 000 */
+	long low_speed_time_s;   /* abort below low_speed_limit for this long;
+	                            default 30 */
+	long low_speed_limit;    /* bytes/s, default 1 */
+	int max_retries;         /* retries after the first attempt, default 5;
+	                            -1 = none */
+	long retry_budget_ms; /* all retries of one request, default 300 000 */
+	long backoff_base_ms; /* first backoff, default 500 */
+	long backoff_max_ms;  /* default 30 000 */
 	long max_host_connections; /* default 6 */
-	size_t max_body;	   /* response cap, default 64 MiB */
+	size_t max_body;           /* response cap, default 64 MiB */
 	/* Where diagnostics go (retries, warnings); secrets never reach it.
 	 * NULL = nowhere.  lib/ never prints: the front end decides. */
 	void (*log)(void *arg, int level, const char *msg);
 	void *log_arg;
-	/* Injectable clock and sleep for tests; NULL = the real ones. */
+	/* Injectable monotonic clock in ms for tests; NULL = the real one.
+	 * Retry and pacing timers follow it (and http_run() sleeps by its
+	 * differences); libcurl's own timeouts use real time. */
 	long long (*now_ms)(void *arg);
 	void *clock_arg;
+	/* When set and non-zero, http_run() and http_do() return within about
+	 * 100 ms and every pending request ends with ERR_INTERRUPTED. */
+	volatile sig_atomic_t *interrupted;
+	/* Redirects followed per request, default 5; -1 = follow none (the
+	 * 3xx is the response). */
+	int max_redirects;
+	/* Pacing of a pace_key that http_pace_set() never named: default
+	 * 100 GET/HEAD and 10 other requests a minute (the authoring API's
+	 * documented limits); -1 = unlimited. */
+	double pace_get_per_min;
+	double pace_post_per_min;
 };
 
 /* One request.  Every pointer is borrowed until http_submit() returns: the
@@ -62,8 +87,14 @@ struct http_req {
 	/* Pacing: requests with the same key share token buckets (one for
 	 * GET/HEAD, one for the rest); NULL = not paced. */
 	const char *pace_key;
-	/* -1 = never retry, 0 = by method (GET, HEAD, PUT, DELETE retry;
-	 * POST and PATCH only when the request was never sent), 1 = always */
+	/* -1 = never retry, 0 = by method, 1 = always.  Retried statuses are
+	 * 408, 429, 500, 502, 503 and 504; retried transport errors are
+	 * failures to resolve, connect or hand-shake, timeouts, resets and
+	 * truncated bodies.  By method: GET, HEAD, PUT, DELETE and OPTIONS
+	 * retry all of them; POST and PATCH retry only when the service
+	 * refused the request (429, or 503 with Retry-After) or when it was
+	 * never sent (resolve/connect/TLS failure, or the connection broke
+	 * before any body byte left); otherwise resp->maybe_sent is set. */
 	int retry;
 	size_t max_body; /* 0 = the client's */
 };
@@ -71,24 +102,30 @@ struct http_req {
 /* A response.  Owned by whoever received it from http_do() (free it with
  * http_resp_free()); borrowed inside a completion callback. */
 struct http_resp {
-	long status;	   /* 0 when no response arrived */
-	struct buf body;   /* NUL-terminated */
+	long status;        /* 0 when no response arrived */
+	struct buf body;    /* NUL-terminated */
 	char *content_type; /* NULL when absent */
-	int attempts;	   /* 1 + retries taken */
+	int attempts;       /* 1 + retries taken */
 	/* 1 when the request may have reached the server although no
 	 * response came back (a POST whose connection broke after sending):
 	 * the caller must look at live state before sending it again. */
 	int maybe_sent;
 	struct http_hdr *hdrs; /* private; use http_resp_header() */
+	/* The last URL requested (after redirects), query values other than
+	 * api-version redacted: safe for messages.  NULL on a hand-made
+	 * response. */
+	char *url;
+	const char *method; /* of the last attempt; static storage */
 };
 
 /* Called once per submitted request when it has ended: resp is the final
  * response (after retries), err is NULL on a complete response of any
  * status, or set on a transport failure, timeout, oversized or
  * interrupted body.  Both are borrowed for the call.  The callback may
- * submit new requests. */
-typedef void (*http_done_fn)(void *arg, struct http_resp *resp,
-    const struct err *err);
+ * submit new requests, but not call http_run(), http_do() or http_free()
+ * (those return an error). */
+typedef void (*http_done_fn)(
+    void *arg, struct http_resp *resp, const struct err *err);
 
 /* Creates a client.  Returns 0, or -1 with err set. */
 int http_new(struct http **out, const struct http_opts *opts, struct err *err);
@@ -97,8 +134,11 @@ int http_new(struct http **out, const struct http_opts *opts, struct err *err);
 void http_free(struct http *h);
 
 /* Sets the pacing of key: at most get_per_min GET/HEAD requests and
- * post_per_min other requests per minute (token buckets with a burst of
- * the per-minute figure).  A 429 on a key halves its rates for a while. */
+ * post_per_min other requests in any 60-second window (token buckets with
+ * a burst of a tenth of the figure, at least 1; see pace_init_window());
+ * 0 = unlimited.  A 429 on a key halves that bucket's rate, and holds it
+ * for the Retry-After; the rate doubles back after each quiet minute.
+ * Every attempt (retries and redirects too) takes a token. */
 int http_pace_set(struct http *h, const char *key, double get_per_min,
     double post_per_min, struct err *err);
 
@@ -118,7 +158,13 @@ int http_pending(const struct http *h);
 /* Blocking form: submits req and runs until it ends.  On a response of
  * any status returns 0 and *out (caller frees); on a transport failure
  * returns -1 with err set and *out NULL. */
-int http_do(struct http *h, const struct http_req *req,
+int http_do(struct http *h, const struct http_req *req, struct http_resp **out,
+    struct err *err);
+
+/* Like http_do(), but *out is set on a transport failure too (caller
+ * frees it): status 0 or the partial response, attempts, and maybe_sent,
+ * which a caller needs before deciding to resend a POST. */
+int http_do_resp(struct http *h, const struct http_req *req,
     struct http_resp **out, struct err *err);
 
 /* The first value of header name (case-insensitive), or NULL.  Borrowed
@@ -128,8 +174,14 @@ const char *http_resp_header(const struct http_resp *resp, const char *name);
 /* Parses resp's body as JSON after checking the content type is JSON.
  * Truncated or invalid JSON is an error naming the offset, never a partial
  * result.  *out is the caller's (cJSON_Delete). */
-int http_resp_json(const struct http_resp *resp, struct cJSON **out,
-    struct err *err);
+int http_resp_json(
+    const struct http_resp *resp, struct cJSON **out, struct err *err);
+
+/* Returns 0 when resp's status is 2xx; else -1 with err (ERR_HTTP, or
+ * ERR_NOTFOUND on 404, ERR_CONFLICT on 409 and 412) saying the method,
+ * URL, status, attempts and the service's error code and message when the
+ * body carries them ({"error":{"code","message"}}). */
+int http_resp_check(const struct http_resp *resp, struct err *err);
 
 /* Frees a response; NULL does nothing. */
 void http_resp_free(struct http_resp *resp);

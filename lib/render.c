@@ -436,9 +436,11 @@ render_text(const cJSON *plan, const struct render_opts *o, struct buf *b,
 		text_paint(b, o, ANSI_BOLD ANSI_RED,
 		    "Destructive actions (these run first and lose data):");
 		buf_addstr(b, "\n\n");
-		cJSON_ArrayForEach(a,
-		    planfile_actions(plan)) if (planfile_action_destructive(a))
-		    text_action(b, a, o);
+		cJSON_ArrayForEach(a, planfile_actions(plan))
+		{
+			if (planfile_action_destructive(a))
+				text_action(b, a, o);
+		}
 	}
 	if (groups_build(&gs, plan, 0, err) != 0)
 		goto out;
@@ -804,8 +806,10 @@ render_markdown(const cJSON *plan, const struct render_opts *o, struct buf *b,
 	}
 	md_title(&title, plan);
 
-	cJSON_ArrayForEach(a, planfile_actions(plan)) ndestr +=
-	    (size_t)planfile_action_destructive(a);
+	cJSON_ArrayForEach(a, planfile_actions(plan))
+	{
+		ndestr += (size_t)planfile_action_destructive(a);
+	}
 	buf_addf(&sec[0].head,
 	    "> [!CAUTION]\n> **%zu destructive action%s** run%s first and "
 	    "lose%s data:\n>\n",

@@ -3,7 +3,7 @@
 
 /*
  * sha256.h - SHA-256 through libcrypto, kept in its own module because
- * OpenSSL's headers declare names (ERR_STATE) that clash with err.h.
+ * OpenSSL's headers declare names (ERR_STATEFILE) that clash with err.h.
  */
 
 #include <stddef.h>

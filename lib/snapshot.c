@@ -11,11 +11,7 @@
  * good one.
  */
 
-/* OpenSSL's headers declare a type ERR_STATE, which err.h uses for an
- * error code: include them first, under another name. */
-#define ERR_STATE OPENSSL_ERR_STATE
 #include <openssl/evp.h>
-#undef ERR_STATE
 
 #include <errno.h>
 #include <fcntl.h>
@@ -469,7 +465,7 @@ snapshot_read(struct state *st, const char *hash, snapshot_sink sink, void *arg,
 			zr = inflate(&z, Z_NO_FLUSH);
 			if (zr != Z_OK && zr != Z_STREAM_END &&
 			    zr != Z_BUF_ERROR) {
-				err_set(err, ERR_STATE,
+				err_set(err, ERR_STATEFILE,
 				    "snapshot %s in state file '%s' is "
 				    "corrupt: %s",
 				    hash, st->path,
@@ -494,7 +490,7 @@ snapshot_read(struct state *st, const char *hash, snapshot_sink sink, void *arg,
 	}
 	tohex(got, digest, mdlen);
 	if (zr != Z_STREAM_END || strcmp(got, hash) != 0) {
-		err_set(err, ERR_STATE,
+		err_set(err, ERR_STATEFILE,
 		    "snapshot %s in state file '%s' is corrupt: %s", hash,
 		    st->path,
 		    zr != Z_STREAM_END ? "its data ends early"

@@ -72,7 +72,7 @@ int snapshot_put(struct state *st, const struct snapshot_meta *meta,
 typedef int (*snapshot_sink)(
     void *arg, const void *p, size_t n, struct err *err);
 
-/* Streams the snapshot with this full hash to sink.  Fails (ERR_STATE)
+/* Streams the snapshot with this full hash to sink.  Fails (ERR_STATEFILE)
  * when the stored data does not inflate to bytes with that hash, which
  * the sink then has partly seen.  ERR_NOTFOUND for an unknown hash. */
 int snapshot_read(struct state *st, const char *hash, snapshot_sink sink,

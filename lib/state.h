@@ -58,7 +58,7 @@ enum {
  * the file (0600) when missing and STATE_OPEN_CREATE is given, checks that
  * it is a standby state file this binary can read, and applies the
  * missing migrations (each in its own transaction).  Errors (code
- * ERR_STATE unless said): "state file 'X' is corrupt: ...", "state file
+ * ERR_STATEFILE unless said): "state file 'X' is corrupt: ...", "state file
  * 'X' is not a standby state file (application_id 0x...)", "state file 'X'
  * was written by a newer standby (schema N, this binary knows M)",
  * ERR_NOTFOUND "no state file 'X'", ERR_IO when it cannot be created or

@@ -20,7 +20,7 @@ struct state {
 };
 
 /* Fills err with "state file 'X': what: sqlite3_errmsg()"; returns -1.
- * The code is ERR_STATE for a corrupt file, ERR_LOCKED when busy, else
+ * The code is ERR_STATEFILE for a corrupt file, ERR_LOCKED when busy, else
  * ERR_IO. */
 int state_sqlerr(struct state *st, struct err *err, const char *what);
 

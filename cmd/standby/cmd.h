@@ -7,6 +7,7 @@
  */
 
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 
 #include "err.h"
@@ -50,7 +51,29 @@ void cli_errorf(struct cli *cli, const char *fmt, ...)
  * to an unknown option or a missing argument. */
 int cli_usage(struct cli *cli, const struct cmd *cmd);
 
+/* Loads the configuration at path, printing its diagnostics; returns 0,
+ * or -1 after printing why. */
+struct config;
+int cli_load_config(struct cli *cli, const char *path, struct config **out);
+
+/* Opens the state file (--state, or the config's) with state_open's
+ * flags; returns 0, or -1 after printing why. */
+struct state;
+int cli_open_state(struct cli *cli, const struct config *cfg, int flags,
+    struct state **out);
+
+/* Makes the session of API clients, logging to cli->errs by -v/-q;
+ * returns 0, or -1 after printing why. */
+struct session;
+int cli_session(struct cli *cli, const struct config *cfg,
+    struct session **out);
+
+/* Formats Unix seconds as ISO 8601 UTC ("never" for 0). */
+void cli_format_time(long long t, char *out, size_t size);
+
+extern const struct cmd cmd_refresh;
 extern const struct cmd cmd_validate;
 extern const struct cmd cmd_show;
+extern const struct cmd cmd_state;
 
 #endif

@@ -22,8 +22,10 @@ static volatile sig_atomic_t interrupted;
 
 /* One row per subcommand, in the order "standby help" lists them. */
 static const struct cmd *const commands[] = {
-	&cmd_validate,
+	&cmd_refresh,
 	&cmd_show,
+	&cmd_state,
+	&cmd_validate,
 	NULL,
 };
 

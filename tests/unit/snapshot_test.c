@@ -1,10 +1,7 @@
 /* snapshot_test.c - streamed, content-addressed snapshots in the state
  * file. */
 
-/* OpenSSL declares a type ERR_STATE, which err.h uses as an error code. */
-#define ERR_STATE OPENSSL_ERR_STATE
 #include <openssl/evp.h>
-#undef ERR_STATE
 
 #include <dirent.h>
 #include <sqlite3.h>
@@ -251,7 +248,7 @@ test_damaged_snapshot_is_reported(void)
 	         &err) == 0);
 	T_OK(sqlite3_exec(state_db(st), sql, NULL, NULL, NULL) == SQLITE_OK);
 	T_EQ_INT(snapshot_load(st, hash, &b, &err), -1);
-	T_EQ_INT(err.code, ERR_STATE);
+	T_EQ_INT(err.code, ERR_STATEFILE);
 	T_CONTAINS(err.msg, "is corrupt");
 	buf_release(&b);
 	/* Not deflate data at all. */
@@ -260,7 +257,7 @@ test_damaged_snapshot_is_reported(void)
 	    hash);
 	T_OK(sqlite3_exec(state_db(st), sql, NULL, NULL, NULL) == SQLITE_OK);
 	T_EQ_INT(snapshot_load(st, hash, &b, &err), -1);
-	T_EQ_INT(err.code, ERR_STATE);
+	T_EQ_INT(err.code, ERR_STATEFILE);
 	buf_release(&b);
 	state_close(st);
 }

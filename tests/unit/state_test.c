@@ -211,7 +211,7 @@ test_corrupt_file_is_refused_and_unchanged(void)
 	mkdir(dir, 0700);
 	write_file(path, junk, sizeof(junk) - 1);
 	T_EQ_INT(state_open(&st, path, STATE_OPEN_CREATE, &err), -1);
-	T_EQ_INT(err.code, ERR_STATE);
+	T_EQ_INT(err.code, ERR_STATEFILE);
 	T_CONTAINS(err.msg, "is corrupt");
 	T_CONTAINS(err.msg, path);
 	T_OK(same_file(path, junk, sizeof(junk) - 1));
@@ -231,7 +231,7 @@ test_truncated_file_is_refused_and_unchanged(void)
 	T_OK(data != NULL && len > 8192);
 	write_file(path, data, len / 2);
 	T_EQ_INT(state_open(&st, path, 0, &err), -1);
-	T_EQ_INT(err.code, ERR_STATE);
+	T_EQ_INT(err.code, ERR_STATEFILE);
 	T_CONTAINS(err.msg, "is corrupt");
 	T_OK(same_file(path, data, len / 2));
 	free(data);
@@ -254,7 +254,7 @@ test_foreign_database_is_refused_and_unchanged(void)
 	before = slurp(path, &len);
 	T_OK(before != NULL);
 	T_EQ_INT(state_open(&st, path, 0, &err), -1);
-	T_EQ_INT(err.code, ERR_STATE);
+	T_EQ_INT(err.code, ERR_STATEFILE);
 	T_CONTAINS(err.msg, "is not a standby state file");
 	T_OK(same_file(path, before, len));
 	free(before);
@@ -274,7 +274,7 @@ test_database_without_application_id_is_foreign(void)
 	T_OK(raw_sql(path, "CREATE TABLE notes (x)") == 0);
 	before = slurp(path, &len);
 	T_EQ_INT(state_open(&st, path, 0, &err), -1);
-	T_EQ_INT(err.code, ERR_STATE);
+	T_EQ_INT(err.code, ERR_STATEFILE);
 	T_CONTAINS(err.msg, "is not a standby state file");
 	T_OK(same_file(path, before, len));
 	free(before);
@@ -296,7 +296,7 @@ test_newer_file_is_refused_and_unchanged(void)
 	before = slurp(path, &len);
 	st = NULL;
 	T_EQ_INT(state_open(&st, path, 0, &err), -1);
-	T_EQ_INT(err.code, ERR_STATE);
+	T_EQ_INT(err.code, ERR_STATEFILE);
 	snprintf(want, sizeof(want),
 	    "was written by a newer standby (schema 99, this binary knows %d)",
 	    state_schema_version());
