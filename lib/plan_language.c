@@ -16,6 +16,8 @@
 #include "plan_int.h"
 
 #define NONE ((size_t)-1)
+/* What Terraform users read for a value the service sets during apply. */
+#define KNOWN_AFTER "(known after apply)"
 
 /* What a project must look like on each replica. */
 struct desired {
@@ -289,8 +291,14 @@ plan_import(struct plan_ctx *c, struct pproj *p, const char *R,
 		    ro->last_modified);
 		plan_set_str(c, c->acts[i].before, "snapshot",
 		    rec != NULL ? rec->snapshot : NULL);
+		if (p->cp->source != NULL)
+			plan_set_str(c, c->acts[i].before, "sourceModified",
+			    rec != NULL ? rec->source_modified : NULL);
 	}
 	c->acts[i].after = plan_obj(c);
+	if (ro != NULL)
+		plan_set_str(c, c->acts[i].after, "lastModifiedDateTime",
+		    KNOWN_AFTER);
 	plan_set_str(c, c->acts[i].after, "snapshot", *snapshot);
 	if (p->cp->source != NULL)
 		plan_set_str(c, c->acts[i].after, "sourceModified",
@@ -408,7 +416,7 @@ plan_train(struct plan_ctx *c, struct pproj *p, const char *R, const char *L,
 	    m->config_version != NULL ? m->config_version : "latest");
 	plan_set_str(c, a->after, "snapshot", snapshot);
 	if (mo != NULL && mo->expiration != NULL)
-		plan_set_str(c, a->after, "expires", "renewed");
+		plan_set_str(c, a->after, "expires", KNOWN_AFTER);
 	return i;
 }
 
@@ -487,8 +495,9 @@ plan_deploy(struct plan_ctx *c, struct pproj *p, const char *R,
 	                  : NULL);
 	if (dep != NULL && dep->expiration != NULL)
 		plan_set_str(c, a->after, "expires",
-		    plan_expiring(c, dep->expiration) ? "renewed"
-		                                      : dep->expiration);
+		    train != NONE || plan_expiring(c, dep->expiration)
+		        ? KNOWN_AFTER
+		        : dep->expiration);
 	return i;
 }
 
