@@ -194,8 +194,8 @@ out:
 static void
 cache_age(struct cli *cli, const cJSON *plan, int64_t now)
 {
-	const char *at = planfile_str(planfile_get(plan, "state"),
-	    "refreshed_at");
+	const char *at =
+	    planfile_str(planfile_get(plan, "state"), "refreshed_at");
 	int64_t t;
 	long ns;
 	long long age;
@@ -203,33 +203,38 @@ cache_age(struct cli *cli, const cJSON *plan, int64_t now)
 	if (cli->quiet)
 		return;
 	if (at == NULL || plan_parse_time(at, &t, &ns) != 0) {
-		cli_errorf(cli, "not refreshed (--refresh=false), and the "
-		                "state cache was never refreshed: live state "
-		                "is unknown");
+		cli_errorf(cli,
+		    "not refreshed (--refresh=false), and the "
+		    "state cache was never refreshed: live state "
+		    "is unknown");
 		return;
 	}
 	age = (long long)(now - t);
 	if (age < 0)
 		age = 0;
 	if (age < 120)
-		cli_errorf(cli, "not refreshed (--refresh=false); planning "
-		                "from the state cache as read at %s (%lld "
-		                "seconds ago)",
+		cli_errorf(cli,
+		    "not refreshed (--refresh=false); planning "
+		    "from the state cache as read at %s (%lld "
+		    "seconds ago)",
 		    at, age);
 	else if (age < 2 * 3600)
-		cli_errorf(cli, "not refreshed (--refresh=false); planning "
-		                "from the state cache as read at %s (%lld "
-		                "minutes ago)",
+		cli_errorf(cli,
+		    "not refreshed (--refresh=false); planning "
+		    "from the state cache as read at %s (%lld "
+		    "minutes ago)",
 		    at, age / 60);
 	else if (age < 2 * 86400)
-		cli_errorf(cli, "not refreshed (--refresh=false); planning "
-		                "from the state cache as read at %s (%lld "
-		                "hours ago)",
+		cli_errorf(cli,
+		    "not refreshed (--refresh=false); planning "
+		    "from the state cache as read at %s (%lld "
+		    "hours ago)",
 		    at, age / 3600);
 	else
-		cli_errorf(cli, "not refreshed (--refresh=false); planning "
-		                "from the state cache as read at %s (%lld days "
-		                "ago)",
+		cli_errorf(cli,
+		    "not refreshed (--refresh=false); planning "
+		    "from the state cache as read at %s (%lld days "
+		    "ago)",
 		    at, age / 86400);
 }
 
@@ -291,8 +296,9 @@ plan_main(struct cli *cli, int argc, char **argv)
 			break;
 		case 'r':
 			if (parse_bool(optarg, &refresh) != 0) {
-				cli_errorf(cli, "--refresh: expected true or "
-				                "false, got '%s'",
+				cli_errorf(cli,
+				    "--refresh: expected true or "
+				    "false, got '%s'",
 				    optarg);
 				return EXIT_ERROR;
 			}
@@ -324,8 +330,9 @@ plan_main(struct cli *cli, int argc, char **argv)
 	po.expiry_window_s = cfg->settings.expiry_window_s;
 	if (window != NULL) {
 		if (config_parse_duration(window, &secs) != 0 || secs < 0) {
-			cli_errorf(cli, "--expiry-window: '%s' is not a "
-			                "duration such as 30d, 12h or 90m",
+			cli_errorf(cli,
+			    "--expiry-window: '%s' is not a "
+			    "duration such as 30d, 12h or 90m",
 			    window);
 			goto out;
 		}
@@ -334,8 +341,9 @@ plan_main(struct cli *cli, int argc, char **argv)
 	if (cli_open_state(cli, cfg, refresh ? STATE_OPEN_CREATE : 0, &st) !=
 	    0) {
 		if (!refresh)
-			cli_errorf(cli, "run 'standby refresh' first, or plan "
-			                "without --refresh=false");
+			cli_errorf(cli,
+			    "run 'standby refresh' first, or plan "
+			    "without --refresh=false");
 		goto out;
 	}
 	if (refresh && do_refresh(cli, cfg, st) != 0)
@@ -360,8 +368,8 @@ plan_main(struct cli *cli, int argc, char **argv)
 		cli_error(cli, &err);
 		goto out;
 	}
-	if (fwrite(text.data != NULL ? text.data : "", 1, text.len,
-	        cli->out) != text.len ||
+	if (fwrite(text.data != NULL ? text.data : "", 1, text.len, cli->out) !=
+	        text.len ||
 	    fflush(cli->out) != 0) {
 		cli_errorf(cli, "cannot write the plan to stdout");
 		goto out;

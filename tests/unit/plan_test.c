@@ -26,71 +26,69 @@ static char tmpdir[] = "/tmp/plan_test.XXXXXX";
 /* ------------------------------------------------------------------ */
 /* Configurations                                                      */
 
-#define RESOURCES                                                            \
-	"version: 1\n"                                                       \
-	"resources:\n"                                                       \
-	"  lang-east: { type: language, region: eastus, endpoint: "          \
-	"https://east.example.com, auth: { key_env: K1 } }\n"               \
-	"  lang-west: { type: language, region: westus2, endpoint: "         \
-	"https://west.example.com, auth: { key_env: K2 } }\n"               \
-	"  lang-south: { type: language, region: southcentralus, endpoint: " \
+#define RESOURCES                                                              \
+	"version: 1\n"                                                         \
+	"resources:\n"                                                         \
+	"  lang-east: { type: language, region: eastus, endpoint: "            \
+	"https://east.example.com, auth: { key_env: K1 } }\n"                  \
+	"  lang-west: { type: language, region: westus2, endpoint: "           \
+	"https://west.example.com, auth: { key_env: K2 } }\n"                  \
+	"  lang-south: { type: language, region: southcentralus, endpoint: "   \
 	"https://south.example.com, auth: { key_env: K3 } }\n"
 
-#define TRAVEL(extra)                                                        \
-	"  TravelAgent:\n"                                                   \
-	"    kind: conversation\n"                                           \
-	"    source: lang-east\n"                                            \
-	"    replicas: [lang-west]\n"                                        \
-	"    model: { label: v7 }\n"                                         \
+#define TRAVEL(extra)                                                          \
+	"  TravelAgent:\n"                                                     \
+	"    kind: conversation\n"                                             \
+	"    source: lang-east\n"                                              \
+	"    replicas: [lang-west]\n"                                          \
+	"    model: { label: v7 }\n"                                           \
 	"    deployments: { production: v7 }\n" extra
 
 static const char Y_BASE[] = RESOURCES "projects:\n" TRAVEL("");
 
-static const char Y_PROTECT[] = RESOURCES "projects:\n" TRAVEL(
-    "    protect: true\n");
+static const char Y_PROTECT[] =
+    RESOURCES "projects:\n" TRAVEL("    protect: true\n");
 
-static const char Y_TWO[] = RESOURCES
-    "projects:\n"
-    "  TravelAgent:\n"
-    "    kind: conversation\n"
-    "    source: lang-east\n"
-    "    replicas: [lang-south, lang-west]\n"
-    "    model: { label: v7 }\n"
-    "    deployments: { production: v7 }\n";
+static const char Y_TWO[] = RESOURCES "projects:\n"
+                                      "  TravelAgent:\n"
+                                      "    kind: conversation\n"
+                                      "    source: lang-east\n"
+                                      "    replicas: [lang-south, lang-west]\n"
+                                      "    model: { label: v7 }\n"
+                                      "    deployments: { production: v7 }\n";
 
-static const char Y_MIRROR[] = RESOURCES
-    "projects:\n"
-    "  TravelAgent:\n"
-    "    kind: conversation\n"
-    "    source: lang-east\n"
-    "    replicas: [lang-west]\n";
+static const char Y_MIRROR[] = RESOURCES "projects:\n"
+                                         "  TravelAgent:\n"
+                                         "    kind: conversation\n"
+                                         "    source: lang-east\n"
+                                         "    replicas: [lang-west]\n";
 
-static const char Y_ORCH[] = RESOURCES
-    "projects:\n" TRAVEL("") "  Concierge:\n"
-    "    kind: orchestration\n"
-    "    source: lang-east\n"
-    "    replicas: [lang-west]\n"
-    "    routes: [TravelAgent]\n"
-    "    model: { label: o3 }\n"
-    "    deployments: { production: o3 }\n";
+static const char Y_ORCH[] =
+    RESOURCES "projects:\n" TRAVEL("") "  Concierge:\n"
+                                       "    kind: orchestration\n"
+                                       "    source: lang-east\n"
+                                       "    replicas: [lang-west]\n"
+                                       "    routes: [TravelAgent]\n"
+                                       "    model: { label: o3 }\n"
+                                       "    deployments: { production: o3 }\n";
 
-static const char Y_UNDECLARED[] = RESOURCES
-    "projects:\n" TRAVEL("") "  Concierge:\n"
-    "    kind: orchestration\n"
-    "    source: lang-east\n"
-    "    replicas: [lang-west]\n"
-    "    routes: [TravelAgent, Weather]\n"
-    "    model: { label: o3 }\n"
-    "    deployments: { production: o3 }\n";
+static const char Y_UNDECLARED[] =
+    RESOURCES "projects:\n" TRAVEL("") "  Concierge:\n"
+                                       "    kind: orchestration\n"
+                                       "    source: lang-east\n"
+                                       "    replicas: [lang-west]\n"
+                                       "    routes: [TravelAgent, Weather]\n"
+                                       "    model: { label: o3 }\n"
+                                       "    deployments: { production: o3 }\n";
 
-static const char Y_ASSETS[] = RESOURCES
-    "projects:\n"
-    "  TravelAgent:\n"
-    "    kind: conversation\n"
-    "    assets: travel.json\n"
-    "    replicas: [lang-west]\n"
-    "    model: { label: v7 }\n"
-    "    deployments: { production: v7 }\n";
+static const char Y_ASSETS[] =
+    RESOURCES "projects:\n"
+              "  TravelAgent:\n"
+              "    kind: conversation\n"
+              "    assets: travel.json\n"
+              "    replicas: [lang-west]\n"
+              "    model: { label: v7 }\n"
+              "    deployments: { production: v7 }\n";
 
 /* ------------------------------------------------------------------ */
 /* The cache                                                           */
@@ -299,8 +297,8 @@ fx_replica(struct fx *f, const char *R, const char *S, const char *P,
 
 /* Removes everything of P on R: it was never built. */
 static void
-fx_drop_replica(struct fx *f, const char *R, const char *P,
-    const char *label, const char *dep)
+fx_drop_replica(struct fx *f, const char *R, const char *P, const char *label,
+    const char *dep)
 {
 	struct state_trained *t;
 
@@ -331,8 +329,8 @@ fx_base(struct fx *f)
 {
 	fx_init(f);
 	fx_source(f, "lang-east", "TravelAgent", "v7", "production");
-	fx_replica(f, "lang-west", "lang-east", "TravelAgent", "v7",
-	    "production");
+	fx_replica(
+	    f, "lang-west", "lang-east", "TravelAgent", "v7", "production");
 }
 
 static void
@@ -557,7 +555,7 @@ struct pcase {
 	const char *want; /* "id change reason\n"..., in order */
 	const char *err;  /* planning fails with this in the message */
 	const char *warn_code, *warn_text; /* a warning that must be there */
-	const char *deps[8]; /* "id <- dep" that must hold */
+	const char *deps[8];               /* "id <- dep" that must hold */
 };
 
 static void
@@ -637,7 +635,8 @@ model_stale(struct fx *f, struct plan_opts *o)
 static void
 model_not_ours(struct fx *f, struct plan_opts *o)
 {
-	struct state_trained *t = fx_trained(f, "lang-west", "TravelAgent", "v7");
+	struct state_trained *t =
+	    fx_trained(f, "lang-west", "TravelAgent", "v7");
 
 	(void)o;
 	*t = f->t[--f->nt];
@@ -655,7 +654,8 @@ deployment_mismatch(struct fx *f, struct plan_opts *o)
 {
 	(void)o;
 	fx_find(f, STATE_DEPLOYMENT, "lang-west", "TravelAgent", "production")
-	    ->model_id = (char *)"v6-20260101T000000-00000000000000000000000000000003";
+	    ->model_id =
+	    (char *)"v6-20260101T000000-00000000000000000000000000000003";
 }
 
 static void
@@ -718,11 +718,14 @@ leftovers(struct fx *f, struct plan_opts *o)
 
 	(void)o;
 	d = fx_obj(f, STATE_DEPLOYMENT, "lang-west", "TravelAgent", "staging");
-	d->model_id = (char *)"v6-20260101T000000-00000000000000000000000000000003";
+	d->model_id =
+	    (char *)"v6-20260101T000000-00000000000000000000000000000003";
 	d = fx_obj(f, STATE_MODEL, "lang-west", "TravelAgent", "v6");
-	d->model_id = (char *)"v6-20260101T000000-00000000000000000000000000000003";
+	d->model_id =
+	    (char *)"v6-20260101T000000-00000000000000000000000000000003";
 	d = fx_obj(f, STATE_MODEL, "lang-west", "TravelAgent", "v5");
-	d->model_id = (char *)"v5-20250101T000000-00000000000000000000000000000004";
+	d->model_id =
+	    (char *)"v5-20250101T000000-00000000000000000000000000000004";
 }
 
 static void
@@ -778,8 +781,8 @@ orch_deploys_only(struct fx *f, struct plan_opts *o)
 {
 	(void)o;
 	fx_source(f, "lang-east", "Concierge", "o3", "production");
-	fx_replica(f, "lang-west", "lang-east", "Concierge", "o3",
-	    "production");
+	fx_replica(
+	    f, "lang-west", "lang-east", "Concierge", "o3", "production");
 	deployment_missing(f, o);
 	fx_del(f, STATE_DEPLOYMENT, "lang-west", "Concierge", "production");
 }
@@ -789,8 +792,8 @@ orch_in_sync(struct fx *f, struct plan_opts *o)
 {
 	(void)o;
 	fx_source(f, "lang-east", "Concierge", "o3", "production");
-	fx_replica(f, "lang-west", "lang-east", "Concierge", "o3",
-	    "production");
+	fx_replica(
+	    f, "lang-west", "lang-east", "Concierge", "o3", "production");
 }
 
 static void
@@ -1041,7 +1044,8 @@ static const struct pcase cases[] = {
 	            "deployment_missing\n",
 	    .deps = { "train:Concierge@lang-west/o3 <- "
 	              "deploy:TravelAgent@lang-west/production",
-	        "train:Concierge@lang-west/o3 <- import:Concierge@lang-west" } },
+	        "train:Concierge@lang-west/o3 <- "
+	        "import:Concierge@lang-west" } },
 	{ .name = "an orchestration's deploy waits for the routed deploys",
 	    .yaml = Y_ORCH,
 	    .setup = orch_deploys_only,
@@ -1150,7 +1154,8 @@ run_case(void)
 		if (pc->err == NULL)
 			T_FAIL_AT("planning failed: %s", err.msg);
 		else if (strstr(err.msg, pc->err) == NULL)
-			T_FAIL_AT("error \"%s\" lacks \"%s\"", err.msg, pc->err);
+			T_FAIL_AT(
+			    "error \"%s\" lacks \"%s\"", err.msg, pc->err);
 		goto out;
 	}
 	if (pc->err != NULL) {
@@ -1201,8 +1206,8 @@ test_plan_header(void)
 	T_EQ_INT(planfile_get(plan, "format_version")->valueint, 1);
 	T_EQ_STR(planfile_str(plan, "standby_version"), "0.1.0");
 	T_EQ_STR(planfile_str(plan, "created_at"), T_NOW);
-	T_EQ_INT(strlen(planfile_str(planfile_get(plan, "config"), "hash")),
-	    64);
+	T_EQ_INT(
+	    strlen(planfile_str(planfile_get(plan, "config"), "hash")), 64);
 	s = planfile_get(plan, "state");
 	T_EQ_INT(planfile_get(s, "revision")->valueint, 7);
 	T_EQ_STR(planfile_str(s, "refreshed_at"), "2026-11-23T09:00:00Z");
@@ -1243,7 +1248,8 @@ test_action_details(void)
 	T_EQ_STR(planfile_str(planfile_get(a, "reason"), "message"),
 	    "TravelAgent on lang-east was modified at 2026-11-20T08:00:00Z, "
 	    "after the replica was built from it (2026-11-01T09:00:00Z)");
-	T_EQ_STR(planfile_str(planfile_get(a, "before"), "lastModifiedDateTime"),
+	T_EQ_STR(
+	    planfile_str(planfile_get(a, "before"), "lastModifiedDateTime"),
 	    T_REP);
 	T_EQ_STR(planfile_str(planfile_get(a, "after"), "snapshot"),
 	    "from export:TravelAgent@lang-east");
@@ -1303,8 +1309,8 @@ test_prune_is_destructive(void)
 	T_OK(cJSON_IsTrue(planfile_get(a, "destructive")));
 	T_OK(cJSON_IsNull(planfile_get(a, "after")));
 	T_EQ_STR(planfile_str(planfile_get(a, "before"), "modelLabel"), "v6");
-	T_OK(cJSON_IsTrue(
-	    planfile_get(planfile_get(plan, "options"), "prune")));
+	T_OK(
+	    cJSON_IsTrue(planfile_get(planfile_get(plan, "options"), "prune")));
 	cJSON_Delete(plan);
 	fx_free(&f);
 }
