@@ -92,3 +92,19 @@ want 409 QuotaExceeded -X PATCH -H 'Content-Type: application/merge-patch+json' 
     -d '{"projectName":"last","projectKind":"Conversation","language":"en"}' "$API/last?$V"
 want 200 "" -X PATCH -H 'Content-Type: application/merge-patch+json' -d '{"description":"x"}' "$API/p01?$V"
 echo "ok 4 - 500 projects per resource"
+
+# the default client of the token endpoint
+st=$(emu_curl -o "$T/tok.json" -w '%{http_code}' "$(jq -r .token_endpoint "$T/endpoints.json")" \
+    -d grant_type=client_credentials -d client_id=emulator-client -d client_secret=emulator-secret \
+    --data-urlencode scope=https://cognitiveservices.azure.com/.default)
+[ "$st" = 200 ] || fail "default client: $st"
+st=$(emu_curl -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $(jq -r .access_token "$T/tok.json")" "$API?$V")
+[ "$st" = 200 ] || fail "default client's token: $st"
+echo "ok 5 - default token client"
+
+# SIGTERM stops it cleanly
+kill -TERM "$EMU_PID"
+wait "$EMU_PID"
+rc=$?
+[ $rc = 0 ] || fail "exit status $rc after SIGTERM"
+echo "ok 6 - clean shutdown on SIGTERM"
