@@ -65,3 +65,4 @@ jq -e '.error.code == "ProjectNotFound"' "$T/emu.body" > /dev/null || fail "404 
 emu_ctl PUT /resources/other/containers '{"containers":["movies"]}' > /dev/null
 emu_seed_project other MovieGenre "$T/MovieGenre.json"
 echo "ok 4 - import needs the storage container on the target resource"
+emu_stop

@@ -89,3 +89,4 @@ emu_call east GET "$API?$V" | jq -e '.value == []' > /dev/null || fail "reset le
 emu_ctl GET /faults | jq -e '. == []' > /dev/null || fail "reset left faults"
 emu_ctl GET /clock | jq -e '.offset_seconds == 0' > /dev/null || fail "reset left the clock"
 echo "ok 7 - reset"
+emu_stop

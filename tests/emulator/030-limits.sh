@@ -117,3 +117,4 @@ emu_wait_job west "$(emu_oploc)" > /dev/null
 emu_call west GET "$WAPI/Router?$V" > /dev/null
 [ "$(cat "$T/emu.status")" = 404 ] || fail "deleted project still there"
 echo "ok 6 - delete project"
+emu_stop

@@ -61,3 +61,4 @@ st=$(curl -sS --cacert "$CA" -o /dev/null -w '%{http_code}' -H "Authorization: B
 emu_requests _control > "$T/log.json"
 expect_file_lacks "$T/log.json" s3cret
 echo "ok 4 - tokens expire"
+emu_stop

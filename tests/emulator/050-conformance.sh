@@ -5,3 +5,4 @@
 emu_start --resource language:conf@eastus --rate-limits off --retry-after 0
 /usr/bin/python3 "$TOP/tests/emulator/conformance.py" "$T/endpoints.json" \
     "$FIXTURES/specs" conf || fail "conformance"
+emu_stop
