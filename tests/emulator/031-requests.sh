@@ -56,6 +56,18 @@ rm -f "$T/big"
 want 200 "" "$API?$V"
 echo "ok 2 - 413 for huge bodies"
 
+# a slow upload occupies only its own connection
+head -c 40000 /dev/zero > "$T/slow"
+emu_curl --max-time 20 --limit-rate 10k -o /dev/null -X POST -H "$K" -H 'Content-Type: application/json' \
+    --data-binary "@$T/slow" "$API/p/:import?$V" &
+slow=$!
+sleep 0.3
+t=$(emu_curl -o /dev/null -w '%{http_code} %{time_total}' -H "$K" "$API?$V")
+[ "${t%% *}" = 200 ] || fail "during a slow upload: $t"
+awk -v t="${t#* }" 'BEGIN { exit !(t < 1) }' || fail "blocked by a slow upload: $t"
+wait $slow
+echo "ok 2b - slow requests do not block others"
+
 # paging: 12 projects, pages of 5, nextLink absolute with api-version
 : > "$T/curl.cfg"
 for i in $(seq -w 1 12); do
