@@ -234,6 +234,7 @@ plan_add(struct plan_ctx *c, const char *kind, enum planfile_change change,
 	a->kind = kind;
 	a->change = change;
 	a->type = "language";
+	a->capacity = -1;
 	a->pos = pos;
 	a->destructive = change == PLANFILE_DELETE;
 	return c->nacts++;
@@ -798,25 +799,39 @@ act_qcmp(const void *pa, const void *pb)
 	    (const struct plan_act *)pa, (const struct plan_act *)pb);
 }
 
+/* The target's keys: Language targets always carry the five Language
+ * keys, OpenAI targets the OpenAI ones (PLAN-FORMAT.md). */
 static cJSON *
 target_json(const struct plan_act *a)
 {
-	cJSON *t = cJSON_CreateObject();
-	const char *const keys[] = { "project", "project_kind", "deployment",
+	const char *const lkeys[] = { "project", "project_kind", "deployment",
 		"model", "source" };
-	const char *const vals[] = { a->project, a->project_kind, a->deployment,
-		a->model, a->source };
+	const char *const lvals[] = { a->project, a->project_kind,
+		a->deployment, a->model, a->source };
+	const char *const okeys[] = { "deployment", "source", "model_name",
+		"model_version", "sku" };
+	const char *const ovals[] = { a->deployment, a->source, a->model_name,
+		a->model_version, a->sku };
+	int openai = strcmp(a->type, "openai") == 0;
+	const char *const *keys = openai ? okeys : lkeys;
+	const char *const *vals = openai ? ovals : lvals;
+	cJSON *t = cJSON_CreateObject();
 	size_t i;
 
 	if (t == NULL || cJSON_AddStringToObject(t, "type", a->type) == NULL ||
 	    cJSON_AddStringToObject(t, "resource", a->resource) == NULL ||
 	    cJSON_AddStringToObject(t, "region", a->region) == NULL)
 		goto fail;
-	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+	for (i = 0; i < 5; i++)
 		if ((vals[i] == NULL ? cJSON_AddNullToObject(t, keys[i])
 		                     : cJSON_AddStringToObject(
 		                           t, keys[i], vals[i])) == NULL)
 			goto fail;
+	if (openai &&
+	    (a->capacity < 0 ? cJSON_AddNullToObject(t, "capacity")
+	                     : cJSON_AddNumberToObject(
+	                           t, "capacity", (double)a->capacity)) == NULL)
+		goto fail;
 	return t;
 fail:
 	cJSON_Delete(t);
@@ -1006,6 +1021,10 @@ plan_build(cJSON **out, const struct config *cfg, const struct plan_view *view,
 	cache_warnings(&c, &refreshed);
 	if (c.nomem)
 		goto nomem;
+	/* One planner per kind of object.  Azure OpenAI deployments get
+	 * theirs with the issue "Azure OpenAI deployments across regions":
+	 * openai_create/update/delete and finetune actions, type "openai",
+	 * added here beside the Language ones. */
 	if (plan_language(&c) != 0)
 		goto out;
 	if (c.nomem)
