@@ -86,6 +86,9 @@ struct plan_ctx {
 	int nomem;
 };
 
+/* Builds the sorted indexes of c->view (plan_view.c). */
+int plan_index_view(struct plan_ctx *c);
+
 /* Lookups in the view; NULL when absent. */
 const struct state_object *plan_object(struct plan_ctx *c, enum state_kind k,
     const char *resource, const char *project, const char *name);
