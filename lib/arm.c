@@ -413,6 +413,7 @@ resp_fill(struct arm_resp *r, const struct http_resp *resp)
 	memset(r, 0, sizeof(*r));
 	r->status = resp->status;
 	r->http = resp;
+	r->retry_after_ms = arm_retry_after_ms(resp);
 	if (resp->body.len > 0)
 		r->json = cJSON_ParseWithLength(resp->body.data, resp->body.len);
 	e = field(r->json, "error");
@@ -791,7 +792,7 @@ arm_poll_step(const struct arm *a, struct arm_poll_state *ps,
 		goto wait;
 	}
 	ps->polls++;
-	ra = arm_retry_after_ms(r->http);
+	ra = r->retry_after_ms;
 	if (r->status == 404) {
 		ps->failures = 0;
 		if (op->kind == ARM_POLL_RESOURCE &&
@@ -1088,7 +1089,7 @@ first_answer(void *arg, const struct arm_resp *r, const struct err *terr)
 	    w->conflicts < w->a->o.conflict_retries) {
 		/* Another write on the account (ours from another process,
 		 * or someone else's): wait for it, then send ours. */
-		long ra = arm_retry_after_ms(r->http);
+		long ra = r->retry_after_ms;
 		long ms = ra >= 0 && ra > w->conflict_next_ms ? ra
 		                                              : w->conflict_next_ms;
 
@@ -1113,7 +1114,7 @@ first_answer(void *arg, const struct arm_resp *r, const struct err *terr)
 		write_end(w, r, &e);
 		return;
 	}
-	w->op.retry_after_ms = arm_retry_after_ms(r->http);
+	w->op.retry_after_ms = r->retry_after_ms;
 	if ((h = http_resp_header(r->http, "Azure-AsyncOperation")) != NULL) {
 		w->op.kind = ARM_POLL_ASYNC_OP;
 	} else if ((h = http_resp_header(r->http, "Location")) != NULL) {

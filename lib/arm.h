@@ -71,7 +71,8 @@ struct arm_resp {
 	long status;
 	struct cJSON *json;
 	const char *code, *message;
-	const struct http_resp *http;
+	long retry_after_ms; /* arm_retry_after_ms(); -1 none */
+	const struct http_resp *http; /* NULL on a hand-made response */
 };
 
 /* A request: url is absolute, or a path ("/subscriptions/...") on the
