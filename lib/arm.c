@@ -153,7 +153,8 @@ arm_new(struct arm **out, const struct arm_opts *opts, struct err *err)
 
 	*out = NULL;
 	if (opts->http == NULL || opts->auth == NULL)
-		return err_set(err, ERR_SPEC, "arm: http and auth are required");
+		return err_set(
+		    err, ERR_SPEC, "arm: http and auth are required");
 	if (strncmp(ep, "https://", 8) != 0 &&
 	    !(strncmp(ep, "http://", 7) == 0 && http_url_is_loopback(ep)))
 		return err_set(err, ERR_SPEC,
@@ -260,8 +261,9 @@ arm_url(const struct arm *a, const char *url, const char *api_version,
 		buf_addstr(out, a->endpoint);
 	buf_addstr(out, url);
 	q = strchr(url, '?');
-	if (q == NULL || (strstr(q, "?api-version=") == NULL &&
-	                     strstr(q, "&api-version=") == NULL)) {
+	if (q == NULL ||
+	    (strstr(q, "?api-version=") == NULL &&
+	        strstr(q, "&api-version=") == NULL)) {
 		buf_addstr(out, q == NULL ? "?api-version=" : "&api-version=");
 		buf_addurlenc(out, api_version ? api_version : a->api_version);
 	}
@@ -415,7 +417,8 @@ resp_fill(struct arm_resp *r, const struct http_resp *resp)
 	r->http = resp;
 	r->retry_after_ms = arm_retry_after_ms(resp);
 	if (resp->body.len > 0)
-		r->json = cJSON_ParseWithLength(resp->body.data, resp->body.len);
+		r->json =
+		    cJSON_ParseWithLength(resp->body.data, resp->body.len);
 	e = field(r->json, "error");
 	r->code = strfield(e, "code");
 	r->message = strfield(e, "message");
@@ -511,8 +514,8 @@ call_authed(void *arg, const char *header, const struct err *e)
 	if (http_submit(c->a->o.http, &req, call_done, c, &se) == 0)
 		return;
 fail:
-	err_wrap(&se, "%s: %s %.*s", c->a->name, c->method, url_len(c->url),
-	    c->url);
+	err_wrap(
+	    &se, "%s: %s %.*s", c->a->name, c->method, url_len(c->url), c->url);
 	if (c->in_send) {
 		c->send_err = se;
 		c->send_failed = 1;
@@ -530,10 +533,10 @@ call_done(void *arg, struct http_resp *resp, const struct err *terr)
 
 	if (terr != NULL) {
 		e = *terr;
-		err_wrap(&e, "%s: %s %.*s%s", c->a->name, c->method,
-		    url_len(c->url), c->url,
+		/* lib/http's message already names the method and URL. */
+		err_wrap(&e, "%s%s", c->a->name,
 		    resp != NULL && resp->maybe_sent
-		        ? " (it may have reached the service)"
+		        ? " (the request may have reached the service)"
 		        : "");
 		call_fail(c, &e);
 		return;
@@ -583,8 +586,8 @@ arm_request(struct arm *a, const struct arm_req *rq, arm_done_fn cb, void *arg,
 		memcpy(c->body, rq->body, rq->body_len);
 		c->body[rq->body_len] = '\0';
 		c->body_len = rq->body_len;
-		c->content_type = rq->content_type ? rq->content_type
-		                                   : "application/json";
+		c->content_type =
+		    rq->content_type ? rq->content_type : "application/json";
 	}
 	c->retry = rq->retry;
 	c->cb = cb;
@@ -617,7 +620,8 @@ get_done(void *arg, const struct arm_resp *r, const struct err *terr)
 	if (terr != NULL) {
 		g->cb(g->arg, NULL, terr);
 	} else if (r->status != 200) {
-		status_err(g->a, "GET", r->http->url ? r->http->url : "", r, &e);
+		status_err(
+		    g->a, "GET", r->http->url ? r->http->url : "", r, &e);
 		g->cb(g->arg, r, &e);
 	} else if (r->json == NULL) {
 		err_set(&e, ERR_HTTP, "%s: GET %.*s: the body is not JSON",
@@ -631,12 +635,12 @@ get_done(void *arg, const struct arm_resp *r, const struct err *terr)
 }
 
 int
-arm_get(struct arm *a, const char *url, const char *api_version,
-    arm_done_fn cb, void *arg, struct err *err)
+arm_get(struct arm *a, const char *url, const char *api_version, arm_done_fn cb,
+    void *arg, struct err *err)
 {
-	struct arm_req rq = { .method = "GET",
-		.url = url,
-		.api_version = api_version };
+	struct arm_req rq = {
+		.method = "GET", .url = url, .api_version = api_version
+	};
 	struct get *g;
 
 	if ((g = calloc(1, sizeof(*g))) == NULL)
@@ -703,9 +707,8 @@ list_page(void *arg, const struct arm_resp *r, const struct err *terr)
 		return;
 	}
 	if (++l->pages >= 1000 || !arm_same_origin(l->a, next)) {
-		err_set(&e, ERR_HTTP,
-		    "%s: GET %.*s: nextLink %s: %.*s", l->a->name,
-		    url_len(url), url,
+		err_set(&e, ERR_HTTP, "%s: GET %.*s: nextLink %s: %.*s",
+		    l->a->name, url_len(url), url,
 		    l->pages >= 1000 ? "passes 1000 pages"
 		                     : "points at another origin",
 		    url_len(next), next);
@@ -726,9 +729,9 @@ int
 arm_list(struct arm *a, const char *url, const char *api_version,
     arm_list_fn cb, void *arg, struct err *err)
 {
-	struct arm_req rq = { .method = "GET",
-		.url = url,
-		.api_version = api_version };
+	struct arm_req rq = {
+		.method = "GET", .url = url, .api_version = api_version
+	};
 	struct list *l;
 
 	if ((l = calloc(1, sizeof(*l))) == NULL ||
@@ -846,9 +849,9 @@ arm_poll_step(const struct arm *a, struct arm_poll_state *ps,
 		return ARM_FAILED;
 	}
 wait:
-	wait = ra >= 0 ? (ra > a->o.retry_after_max_ms ? a->o.retry_after_max_ms
-	                                               : ra)
-	               : ps->next_ms;
+	wait = ra >= 0
+	    ? (ra > a->o.retry_after_max_ms ? a->o.retry_after_max_ms : ra)
+	    : ps->next_ms;
 	if (now >= ps->deadline_ms) {
 		err_set(err, ERR_HTTP, "still %s at the deadline (%ld s)",
 		    st ? st : "unfinished", a->o.poll_timeout_ms / 1000);
@@ -909,8 +912,8 @@ arm_op_decode(const char *s, struct arm_op *op, struct err *err)
 		goto bad;
 	for (k = 0; k < 4 && strcmp(kind_names[k], f[0]) != 0; k++)
 		;
-	if (k == 4 || ((k == ARM_POLL_ASYNC_OP || k == ARM_POLL_LOCATION) !=
-	                  (n == 4)))
+	if (k == 4 ||
+	    ((k == ARM_POLL_ASYNC_OP || k == ARM_POLL_LOCATION) != (n == 4)))
 		goto bad;
 	if (strcmp(f[1], "PUT") != 0 && strcmp(f[1], "PATCH") != 0 &&
 	    strcmp(f[1], "DELETE") != 0 && strcmp(f[1], "POST") != 0)
@@ -994,8 +997,8 @@ write_end(struct write *w, const struct arm_resp *r, const struct err *e)
 }
 
 static void
-write_fail(struct write *w, const struct arm_resp *r, struct err *e,
-    const char *what)
+write_fail(
+    struct write *w, const struct arm_resp *r, struct err *e, const char *what)
 {
 	err_wrap(e, "%s: %s %.*s%s", w->a->name, w->op.method,
 	    url_len(w->op.resource_url), w->op.resource_url, what);
@@ -1090,12 +1093,13 @@ first_answer(void *arg, const struct arm_resp *r, const struct err *terr)
 		/* Another write on the account (ours from another process,
 		 * or someone else's): wait for it, then send ours. */
 		long ra = r->retry_after_ms;
-		long ms = ra >= 0 && ra > w->conflict_next_ms ? ra
-		                                              : w->conflict_next_ms;
+		long ms = ra >= 0 && ra > w->conflict_next_ms
+		    ? ra
+		    : w->conflict_next_ms;
 
 		w->conflicts++;
-		w->conflict_next_ms = w->conflict_next_ms * 2 >
-		        w->a->o.conflict_max_ms
+		w->conflict_next_ms =
+		    w->conflict_next_ms * 2 > w->a->o.conflict_max_ms
 		    ? w->a->o.conflict_max_ms
 		    : w->conflict_next_ms * 2;
 		if (arm_after(w->a, ms, write_send, w, &e) != 0)
@@ -1150,7 +1154,8 @@ first_answer(void *arg, const struct arm_resp *r, const struct err *terr)
 		return;
 	}
 	arm_poll_init(w->a, &w->ps, mono(w->a));
-	write_wait(w, w->op.retry_after_ms >= 0
+	write_wait(w,
+	    w->op.retry_after_ms >= 0
 	        ? (w->op.retry_after_ms > w->a->o.retry_after_max_ms
 	                  ? w->a->o.retry_after_max_ms
 	                  : w->op.retry_after_ms)
@@ -1224,8 +1229,9 @@ arm_write(struct arm *a, const char *lane, const char *method, const char *url,
 	struct write *w = NULL;
 
 	if (method == NULL || url == NULL || done == NULL)
-		return err_set(err, ERR_SPEC, "arm: write needs method, URL "
-		                              "and callback");
+		return err_set(err, ERR_SPEC,
+		    "arm: write needs method, URL "
+		    "and callback");
 	if (url[0] != '/' && !arm_same_origin(a, url))
 		return err_set(err, ERR_SPEC,
 		    "%s: '%.*s' is not on the endpoint %s", a->name,
@@ -1341,8 +1347,8 @@ wait_list(void *arg, cJSON *items, const struct err *e)
 }
 
 static int
-wait_for(struct arm *a, struct waiter *w, cJSON **json, char **code,
-    struct err *err)
+wait_for(
+    struct arm *a, struct waiter *w, cJSON **json, char **code, struct err *err)
 {
 	while (!w->done)
 		if (arm_run(a, -1, err) != 0)
@@ -1402,8 +1408,8 @@ arm_write_wait(struct arm *a, const char *lane, const char *method,
 		*json = NULL;
 	if (code != NULL)
 		*code = NULL;
-	if (arm_write(a, lane, method, url, NULL, body,
-	        body ? strlen(body) : 0, NULL, wait_done, &w, err) != 0)
+	if (arm_write(a, lane, method, url, NULL, body, body ? strlen(body) : 0,
+	        NULL, wait_done, &w, err) != 0)
 		return -1;
 	return wait_for(a, &w, json, code, err);
 }

@@ -71,7 +71,7 @@ struct arm_resp {
 	long status;
 	struct cJSON *json;
 	const char *code, *message;
-	long retry_after_ms; /* arm_retry_after_ms(); -1 none */
+	long retry_after_ms;          /* arm_retry_after_ms(); -1 none */
 	const struct http_resp *http; /* NULL on a hand-made response */
 };
 
@@ -89,10 +89,10 @@ struct arm_req {
 
 /* How a started write is polled. */
 enum arm_poll_kind {
-	ARM_POLL_NONE = 0,  /* finished with the first response */
-	ARM_POLL_ASYNC_OP,  /* GET Azure-AsyncOperation: {status} */
-	ARM_POLL_LOCATION,  /* GET Location: 202 while running, 200/204 done */
-	ARM_POLL_RESOURCE,  /* GET the resource: properties.provisioningState */
+	ARM_POLL_NONE = 0, /* finished with the first response */
+	ARM_POLL_ASYNC_OP, /* GET Azure-AsyncOperation: {status} */
+	ARM_POLL_LOCATION, /* GET Location: 202 while running, 200/204 done */
+	ARM_POLL_RESOURCE, /* GET the resource: properties.provisioningState */
 };
 
 /* A write in flight: everything a resumed process needs to poll it
@@ -165,9 +165,8 @@ int arm_list(struct arm *a, const char *url, const char *api_version,
  * GETs the resource for the final body.  A DELETE answered 204 or 404 is a
  * success (nothing to delete). */
 int arm_write(struct arm *a, const char *lane, const char *method,
-    const char *url, const char *api_version, const char *body,
-    size_t body_len, arm_started_fn started, arm_done_fn done, void *arg,
-    struct err *err);
+    const char *url, const char *api_version, const char *body, size_t body_len,
+    arm_started_fn started, arm_done_fn done, void *arg, struct err *err);
 
 /* Polls an op started earlier (perhaps by another process) to its end,
  * inside lane (NULL = none), then as arm_write(). */
@@ -175,8 +174,8 @@ int arm_resume(struct arm *a, const char *lane, const struct arm_op *op,
     arm_done_fn done, void *arg, struct err *err);
 
 /* Runs fn(arg) after ms on the client's clock (from arm_tick()). */
-int arm_after(struct arm *a, long ms, arm_timer_fn fn, void *arg,
-    struct err *err);
+int arm_after(
+    struct arm *a, long ms, arm_timer_fn fn, void *arg, struct err *err);
 
 /* Runs due timers; returns ms until the next one, or -1 when none. */
 long arm_tick(struct arm *a);
@@ -238,10 +237,10 @@ void arm_op_release(struct arm_op *op);
  * *json (may be NULL) receives the final body, the caller's
  * (cJSON_Delete); *code (may be NULL) the service error code on failure,
  * the caller's (free()). */
-int arm_get_wait(struct arm *a, const char *url, struct cJSON **json,
-    struct err *err);
-int arm_list_wait(struct arm *a, const char *url, struct cJSON **items,
-    struct err *err);
+int arm_get_wait(
+    struct arm *a, const char *url, struct cJSON **json, struct err *err);
+int arm_list_wait(
+    struct arm *a, const char *url, struct cJSON **items, struct err *err);
 int arm_write_wait(struct arm *a, const char *lane, const char *method,
     const char *url, const char *body, struct cJSON **json, char **code,
     struct err *err);

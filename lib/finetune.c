@@ -42,8 +42,8 @@ get_str(const cJSON *j, const char *path, const char *name, char **out,
 	if (v == NULL || cJSON_IsNull(v))
 		return 0;
 	if (!cJSON_IsString(v))
-		return err_set(err, ERR_HTTP, "%s.%s: expected a string", path,
-		    name);
+		return err_set(
+		    err, ERR_HTTP, "%s.%s: expected a string", path, name);
 	if ((*out = strdup(v->valuestring)) == NULL)
 		return err_set(err, ERR_NOMEM, "out of memory");
 	return 0;
@@ -59,8 +59,8 @@ get_ll(const cJSON *j, const char *path, const char *name, long long *out,
 	if (v == NULL || cJSON_IsNull(v))
 		return 0;
 	if (!cJSON_IsNumber(v))
-		return err_set(err, ERR_HTTP, "%s.%s: expected a number", path,
-		    name);
+		return err_set(
+		    err, ERR_HTTP, "%s.%s: expected a number", path, name);
 	*out = (long long)v->valuedouble;
 	return 0;
 }
@@ -238,7 +238,8 @@ finetune_job_body(
 			sep = ",";
 		}
 		if (o->batch_size > 0) {
-			buf_addf(out, "%s\"batch_size\":%d", sep, o->batch_size);
+			buf_addf(
+			    out, "%s\"batch_size\":%d", sep, o->batch_size);
 			sep = ",";
 		}
 		if (o->learning_rate_multiplier > 0)
@@ -376,13 +377,16 @@ mono(const struct finetune *ft)
 	                    : timeutil_mono_ms();
 }
 
-enum what { W_FILE, W_JOB };
+enum what {
+	W_FILE,
+	W_JOB
+};
 
 struct fcall {
 	struct finetune *ft;
 	enum what what;
-	char *id;     /* polls */
-	int polling;  /* 1: keep reading until terminal */
+	char *id;    /* polls */
+	int polling; /* 1: keep reading until terminal */
 	long next_ms;
 	long long deadline;
 	int failures;
@@ -423,7 +427,8 @@ fcall_again(struct fcall *c, const char *state, const struct err *why)
 		if (why != NULL)
 			e = *why;
 		else
-			err_set(&e, ERR_HTTP, "still %s at the deadline (%lld s)",
+			err_set(&e, ERR_HTTP,
+			    "still %s at the deadline (%lld s)",
 			    state ? state : "unread",
 			    (c->what == W_FILE ? c->ft->o.file_timeout_ms
 			                       : c->ft->o.job_timeout_ms) /
@@ -435,8 +440,9 @@ fcall_again(struct fcall *c, const char *state, const struct err *why)
 	}
 	if (mono(c->ft) + wait > c->deadline)
 		wait = (long)(c->deadline - mono(c->ft));
-	c->next_ms = c->next_ms * 2 > c->ft->o.poll_max_ms ? c->ft->o.poll_max_ms
-	                                                   : c->next_ms * 2;
+	c->next_ms = c->next_ms * 2 > c->ft->o.poll_max_ms
+	    ? c->ft->o.poll_max_ms
+	    : c->next_ms * 2;
 	if (arm_after(c->ft->a, wait, fcall_read, c, &e) != 0)
 		fcall_fail(c, &e);
 }
@@ -478,8 +484,8 @@ fcall_done(void *arg, const struct arm_resp *r, const struct err *terr)
 	if (r->status != 200 && r->status != 201) {
 		status_error(c->id ? "GET" : "POST", r, &e);
 		if (c->id != NULL)
-			err_wrap(&e, "%s %s", c->what == W_FILE ? "file" : "job",
-			    c->id);
+			err_wrap(&e, "%s %s",
+			    c->what == W_FILE ? "file" : "job", c->id);
 		fcall_fail(c, &e);
 		return;
 	}
@@ -501,10 +507,12 @@ fcall_done(void *arg, const struct arm_resp *r, const struct err *terr)
 			return;
 		}
 		if (c->polling &&
-		    (f.status == NULL || strcasecmp(f.status, "processed") != 0)) {
+		    (f.status == NULL ||
+		        strcasecmp(f.status, "processed") != 0)) {
 			char st[32];
 
-			snprintf(st, sizeof(st), "%s", f.status ? f.status : "?");
+			snprintf(
+			    st, sizeof(st), "%s", f.status ? f.status : "?");
 			finetune_file_release(&f);
 			fcall_again(c, st, NULL);
 			return;
@@ -524,7 +532,8 @@ fcall_done(void *arg, const struct arm_resp *r, const struct err *terr)
 	if (c->polling && !finetune_status_terminal(j.status)) {
 		char st[32];
 
-		snprintf(st, sizeof(st), "%s", j.status_str ? j.status_str : "?");
+		snprintf(
+		    st, sizeof(st), "%s", j.status_str ? j.status_str : "?");
 		finetune_job_release(&j);
 		fcall_again(c, st, NULL);
 		return;
@@ -560,8 +569,8 @@ fcall_read(void *arg)
 	struct arm_req rq = { .method = "GET" };
 	struct err e = { 0 };
 
-	buf_addstr(&url, c->what == W_FILE ? "/openai/files/"
-	                                   : "/openai/fine_tuning/jobs/");
+	buf_addstr(&url,
+	    c->what == W_FILE ? "/openai/files/" : "/openai/fine_tuning/jobs/");
 	buf_addurlenc(&url, c->id);
 	if (buf_check(&url, &e, "finetune: building the URL") != 0) {
 		fcall_fail(c, &e);
@@ -593,8 +602,8 @@ fcall_new(struct finetune *ft, enum what what, const char *id, int polling,
 	c->what = what;
 	c->polling = polling;
 	c->next_ms = ft->o.poll_initial_ms;
-	c->deadline = mono(ft) + (what == W_FILE ? ft->o.file_timeout_ms
-	                                         : ft->o.job_timeout_ms);
+	c->deadline = mono(ft) +
+	    (what == W_FILE ? ft->o.file_timeout_ms : ft->o.job_timeout_ms);
 	return c;
 }
 
@@ -607,8 +616,8 @@ fcall_start_read(struct fcall *c, struct err *err)
 	struct arm_req rq = { .method = "GET" };
 	int rc;
 
-	buf_addstr(&url, c->what == W_FILE ? "/openai/files/"
-	                                   : "/openai/fine_tuning/jobs/");
+	buf_addstr(&url,
+	    c->what == W_FILE ? "/openai/files/" : "/openai/fine_tuning/jobs/");
 	buf_addurlenc(&url, c->id);
 	if (buf_check(&url, err, "finetune: building the URL") != 0) {
 		fcall_free(c);
@@ -676,8 +685,8 @@ finetune_job_poll(struct finetune *ft, const char *id, finetune_job_fn progress,
 }
 
 static int
-post(struct finetune *ft, struct fcall *c, const char *path,
-    const char *body, size_t len, const char *ctype, struct err *err)
+post(struct finetune *ft, struct fcall *c, const char *path, const char *body,
+    size_t len, const char *ctype, struct err *err)
 {
 	struct arm_req rq = { .method = "POST",
 		.url = path,
@@ -708,8 +717,8 @@ finetune_file_upload(struct finetune *ft, const char *filename,
 
 		for (size_t i = 0; i < len; i++)
 			h = h * 33 + (unsigned char)data[i];
-		snprintf(boundary, sizeof(boundary), "standby-%016lx-%zu", h,
-		    len);
+		snprintf(
+		    boundary, sizeof(boundary), "standby-%016lx-%zu", h, len);
 	}
 	if (finetune_multipart(boundary, "fine-tune", filename, data, len,
 	        &body, &ctype, err) != 0 ||

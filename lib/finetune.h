@@ -136,8 +136,8 @@ int finetune_file_get(struct finetune *ft, const char *id, finetune_file_fn cb,
     void *arg, struct err *err);
 /* Polls the file until "processed" (cb gets it) or "error"/"deleted"
  * (an error with status_details), or the file deadline. */
-int finetune_file_wait(struct finetune *ft, const char *id,
-    finetune_file_fn cb, void *arg, struct err *err);
+int finetune_file_wait(struct finetune *ft, const char *id, finetune_file_fn cb,
+    void *arg, struct err *err);
 
 /* POST /fine_tuning/jobs: sent once; cb gets the new job (its id is what
  * to journal). */

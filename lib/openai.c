@@ -37,8 +37,8 @@ get_str(const cJSON *j, const char *path, const char *name, char **out,
 	if (v == NULL || cJSON_IsNull(v))
 		return 0;
 	if (!cJSON_IsString(v))
-		return err_set(err, ERR_HTTP, "%s.%s: expected a string", path,
-		    name);
+		return err_set(
+		    err, ERR_HTTP, "%s.%s: expected a string", path, name);
 	if ((*out = strdup(v->valuestring)) == NULL)
 		return err_set(err, ERR_NOMEM, "out of memory");
 	return 0;
@@ -62,8 +62,8 @@ get_long(const cJSON *j, const char *path, const char *name, long *out,
 }
 
 static int
-get_obj(const cJSON *j, const char *path, const char *name,
-    const cJSON **out, struct err *err)
+get_obj(const cJSON *j, const char *path, const char *name, const cJSON **out,
+    struct err *err)
 {
 	const cJSON *v = field(j, name);
 
@@ -71,8 +71,8 @@ get_obj(const cJSON *j, const char *path, const char *name,
 	if (v == NULL || cJSON_IsNull(v))
 		return 0;
 	if (!cJSON_IsObject(v))
-		return err_set(err, ERR_HTTP, "%s.%s: expected an object",
-		    path, name);
+		return err_set(
+		    err, ERR_HTTP, "%s.%s: expected an object", path, name);
 	*out = v;
 	return 0;
 }
@@ -138,7 +138,8 @@ openai_deployment_parse(const cJSON *j, const char *path,
 	    get_str(props, p, "raiPolicyName", &d->rai_policy_name, err) != 0 ||
 	    get_str(props, p, "provisioningState", &d->provisioning_state,
 	        err) != 0 ||
-	    get_str(props, p, "deploymentState", &d->deployment_state, err) != 0)
+	    get_str(props, p, "deploymentState", &d->deployment_state, err) !=
+	        0)
 		goto fail;
 	snprintf(p, sizeof(p), "%s.properties.model", path);
 	if (get_str(model, p, "format", &d->model_format, err) != 0 ||
@@ -212,8 +213,7 @@ openai_account_release(struct openai_account *a)
 }
 
 int
-openai_account_parse(
-    const cJSON *j, struct openai_account *a, struct err *err)
+openai_account_parse(const cJSON *j, struct openai_account *a, struct err *err)
 {
 	const cJSON *sku, *props, *dla;
 
@@ -404,8 +404,8 @@ get_num(const cJSON *j, const char *path, const char *name, double *out,
 	if (v == NULL || cJSON_IsNull(v))
 		return 0;
 	if (!cJSON_IsNumber(v))
-		return err_set(err, ERR_HTTP, "%s.%s: expected a number", path,
-		    name);
+		return err_set(
+		    err, ERR_HTTP, "%s.%s: expected a number", path, name);
 	*out = v->valuedouble;
 	return 0;
 }
@@ -585,8 +585,9 @@ openai_deployment_diff(const struct config_openai *d, const char *model_name,
 
 	memset(out, 0, sizeof(*out));
 	if (!same_ci(fmt, live->model_format) ||
-	    (name != NULL && (live->model_name == NULL ||
-	                         strcmp(name, live->model_name) != 0)))
+	    (name != NULL &&
+	        (live->model_name == NULL ||
+	            strcmp(name, live->model_name) != 0)))
 		add_item(out, OPENAI_MODEL_CHANGED, "properties.model.name",
 		    name, live->model_name);
 	if (!same_ci(d->sku_name, live->sku_name))
@@ -599,10 +600,11 @@ openai_deployment_diff(const struct config_openai *d, const char *model_name,
 		    live->sku_capacity < 0 ? NULL : h);
 	}
 	/* Unset fields are the service's to fill: no drift. */
-	if (ver != NULL && (live->model_version == NULL ||
-	                       strcmp(ver, live->model_version) != 0))
-		add_item(out, OPENAI_VERSION_CHANGED, "properties.model.version",
-		    ver, live->model_version);
+	if (ver != NULL &&
+	    (live->model_version == NULL ||
+	        strcmp(ver, live->model_version) != 0))
+		add_item(out, OPENAI_VERSION_CHANGED,
+		    "properties.model.version", ver, live->model_version);
 	if (up != NULL && !same_ci(up, live->version_upgrade_option))
 		add_item(out, OPENAI_UPGRADE_OPTION_CHANGED,
 		    "properties.versionUpgradeOption", up,
@@ -669,18 +671,17 @@ dupstr(const char *s)
 }
 
 /* Appends a shortfall with its message (fmt follows "region R:"). */
-static int
-add_short(struct openai_shortfalls *out, enum openai_shortfall_kind kind,
-    const struct openai_preflight_want *w, const char *model,
-    const char *version, const struct openai_shortfall *nums,
+static int add_short(struct openai_shortfalls *out,
+    enum openai_shortfall_kind kind, const struct openai_preflight_want *w,
+    const char *model, const char *version, const struct openai_shortfall *nums,
     struct err *err, const char *fmt, ...)
     __attribute__((format(printf, 8, 9)));
 
 static int
 add_short(struct openai_shortfalls *out, enum openai_shortfall_kind kind,
     const struct openai_preflight_want *w, const char *model,
-    const char *version, const struct openai_shortfall *nums,
-    struct err *err, const char *fmt, ...)
+    const char *version, const struct openai_shortfall *nums, struct err *err,
+    const char *fmt, ...)
 {
 	struct openai_shortfall *s, *v;
 	struct buf m = { .max = 1024 };
@@ -866,8 +867,8 @@ openai_preflight(const struct openai_preflight_want *wants, size_t nwants,
 			continue;
 		}
 		if (m == NULL) {
-			if (add_short(out, OPENAI_SHORT_VERSION, w, d->model_name,
-			        d->model_version, NULL, err,
+			if (add_short(out, OPENAI_SHORT_VERSION, w,
+			        d->model_name, d->model_version, NULL, err,
 			        "model %s version %s is not offered",
 			        d->model_name, d->model_version) != 0)
 				goto out;
@@ -885,7 +886,8 @@ openai_preflight(const struct openai_preflight_want *wants, size_t nwants,
 		if ((k = find_sku(m, d->sku_name)) == NULL) {
 			if (add_short(out, OPENAI_SHORT_SKU, w, m->name,
 			        m->version, NULL, err,
-			        "model %s version %s is not offered with sku %s",
+			        "model %s version %s is not offered with sku "
+			        "%s",
 			        m->name, m->version ? m->version : "?",
 			        d->sku_name) != 0)
 				goto out;
@@ -911,8 +913,8 @@ openai_preflight(const struct openai_preflight_want *wants, size_t nwants,
 			continue;
 		}
 		inc = cap - (w->live_capacity > 0 ? w->live_capacity : 0);
-		if (inc <= 0 || (u = find_usage(r->usages, k->usage_name)) ==
-		        NULL)
+		if (inc <= 0 ||
+		    (u = find_usage(r->usages, k->usage_name)) == NULL)
 			continue;
 		for (j = 0; j < nneeds; j++)
 			if (needs[j].r == r && needs[j].u == u)
@@ -942,7 +944,8 @@ openai_preflight(const struct openai_preflight_want *wants, size_t nwants,
 		        needs[j].model, needs[j].version, &nums, err,
 		        "%s %s sku %s needs %ld more of quota %s, but only "
 		        "%.0f is free (limit %.0f, in use %.0f)",
-		        needs[j].model, needs[j].version ? needs[j].version : "",
+		        needs[j].model,
+		        needs[j].version ? needs[j].version : "",
 		        needs[j].first->d->sku_name, needs[j].asked, u->name,
 		        free_q > 0 ? floor(free_q) : 0.0, u->limit,
 		        u->current_value) != 0)

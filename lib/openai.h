@@ -168,25 +168,25 @@ struct openai_preflight_region {
 };
 
 enum openai_shortfall_kind {
-	OPENAI_SHORT_MODEL = 1,   /* model (format/name) not offered */
-	OPENAI_SHORT_VERSION,     /* that version not offered */
-	OPENAI_SHORT_SKU,         /* SKU not offered for the model */
-	OPENAI_SHORT_DEPRECATED,  /* lifecycle Deprecated */
-	OPENAI_SHORT_CAPACITY,    /* outside min/max/step */
-	OPENAI_SHORT_QUOTA,       /* limit - current < capacity needed */
-	OPENAI_SHORT_FINETUNE,    /* region cannot fine-tune the base */
-	OPENAI_SHORT_NO_REGION,   /* no models list for the region */
+	OPENAI_SHORT_MODEL = 1,  /* model (format/name) not offered */
+	OPENAI_SHORT_VERSION,    /* that version not offered */
+	OPENAI_SHORT_SKU,        /* SKU not offered for the model */
+	OPENAI_SHORT_DEPRECATED, /* lifecycle Deprecated */
+	OPENAI_SHORT_CAPACITY,   /* outside min/max/step */
+	OPENAI_SHORT_QUOTA,      /* limit - current < capacity needed */
+	OPENAI_SHORT_FINETUNE,   /* region cannot fine-tune the base */
+	OPENAI_SHORT_NO_REGION,  /* no models list for the region */
 };
 
 struct openai_shortfall {
 	enum openai_shortfall_kind kind;
 	char *account, *region, *deployment, *model, *version, *sku;
-	char *usage_name;        /* QUOTA */
-	long requested;          /* capacity asked (QUOTA: the total asked in
-	                            the region for that usage) */
+	char *usage_name; /* QUOTA */
+	long requested;   /* capacity asked (QUOTA: the total asked in
+	                     the region for that usage) */
 	long minimum, maximum, step;
-	double limit, current;   /* QUOTA */
-	char *message;           /* one line naming all of the above */
+	double limit, current; /* QUOTA */
+	char *message;         /* one line naming all of the above */
 };
 
 struct openai_shortfalls {
@@ -210,7 +210,8 @@ const char *openai_shortfall_name(enum openai_shortfall_kind k);
 /* ---- client ------------------------------------------------------------- */
 
 struct openai_opts {
-	const char *account_id; /* /subscriptions/../accounts/{name}; required */
+	const char
+	    *account_id; /* /subscriptions/../accounts/{name}; required */
 	const char *api_version; /* NULL = ARM_DEFAULT_API_VERSION */
 	const char *endpoint;    /* ARM; NULL = ARM_DEFAULT_ENDPOINT */
 	struct http *http;       /* borrowed */
@@ -219,8 +220,8 @@ struct openai_opts {
 	const struct arm_opts *arm;
 };
 
-int openai_new(struct openai **out, const struct openai_opts *o,
-    struct err *err);
+int openai_new(
+    struct openai **out, const struct openai_opts *o, struct err *err);
 void openai_free(struct openai *oc);
 
 /* The client's lib/arm (for arm_run(), arm_tick()); borrowed. */
@@ -234,16 +235,16 @@ typedef void (*openai_deployment_fn)(void *arg, struct openai_deployment *d,
 typedef void (*openai_deployments_fn)(
     void *arg, struct openai_deployments *l, const struct err *err);
 
-int openai_deployments_list(struct openai *oc, openai_deployments_fn cb,
-    void *arg, struct err *err);
+int openai_deployments_list(
+    struct openai *oc, openai_deployments_fn cb, void *arg, struct err *err);
 int openai_deployment_get(struct openai *oc, const char *name,
     openai_deployment_fn cb, void *arg, struct err *err);
 
 /* PUT body (from openai_deployment_body()) to deployment name, through
  * the account's lane; started (may be NULL) sees the op to journal. */
-int openai_deployment_put(struct openai *oc, const char *name,
-    const char *body, arm_started_fn started, openai_deployment_fn cb,
-    void *arg, struct err *err);
+int openai_deployment_put(struct openai *oc, const char *name, const char *body,
+    arm_started_fn started, openai_deployment_fn cb, void *arg,
+    struct err *err);
 /* PATCH {"sku": {"name", "capacity"}}: a capacity change. */
 int openai_deployment_patch_sku(struct openai *oc, const char *name,
     const char *sku_name, int capacity, arm_started_fn started,

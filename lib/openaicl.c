@@ -85,8 +85,8 @@ openai_arm(struct openai *oc)
 }
 
 static int
-dep_path(const struct openai *oc, const char *name, struct buf *b,
-    struct err *err)
+dep_path(
+    const struct openai *oc, const char *name, struct buf *b, struct err *err)
 {
 	if (name == NULL || name[0] == '\0')
 		return err_set(err, ERR_SPEC, "openai: no deployment name");
@@ -110,8 +110,9 @@ loc_path(const struct openai *oc, const char *location, const char *what,
 
 	if (location == NULL || location[0] == '\0')
 		return err_set(err, ERR_SPEC, "openai: no location");
-	buf_addf(b, "/subscriptions/%.*s/providers/Microsoft.CognitiveServices"
-	            "/locations/",
+	buf_addf(b,
+	    "/subscriptions/%.*s/providers/Microsoft.CognitiveServices"
+	    "/locations/",
 	    (int)n, sub);
 	buf_addurlenc(b, location);
 	buf_addf(b, "/%s", what);
@@ -214,8 +215,8 @@ list_done(void *arg, cJSON *items, const struct err *e)
 }
 
 int
-openai_deployments_list(struct openai *oc, openai_deployments_fn cb, void *arg,
-    struct err *err)
+openai_deployments_list(
+    struct openai *oc, openai_deployments_fn cb, void *arg, struct err *err)
 {
 	struct buf b = { .max = 4096 };
 	struct op *p;
@@ -278,8 +279,7 @@ out:
 
 int
 openai_deployment_put(struct openai *oc, const char *name, const char *body,
-    arm_started_fn started, openai_deployment_fn cb, void *arg,
-    struct err *err)
+    arm_started_fn started, openai_deployment_fn cb, void *arg, struct err *err)
 {
 	if (body == NULL)
 		return err_set(err, ERR_SPEC, "openai: PUT without a body");
@@ -304,16 +304,15 @@ openai_deployment_patch_sku(struct openai *oc, const char *name,
 		buf_release(&body);
 		return -1;
 	}
-	rc = dep_write(
-	    oc, "PATCH", name, buf_str(&body), started, cb, arg, err);
+	rc =
+	    dep_write(oc, "PATCH", name, buf_str(&body), started, cb, arg, err);
 	buf_release(&body);
 	return rc;
 }
 
 int
 openai_deployment_delete(struct openai *oc, const char *name,
-    arm_started_fn started, openai_deployment_fn cb, void *arg,
-    struct err *err)
+    arm_started_fn started, openai_deployment_fn cb, void *arg, struct err *err)
 {
 	return dep_write(oc, "DELETE", name, NULL, started, cb, arg, err);
 }
@@ -322,9 +321,8 @@ int
 openai_deployment_resume(struct openai *oc, const struct arm_op *op,
     openai_deployment_fn cb, void *arg, struct err *err)
 {
-	const char *u = op->resource_url ? strstr(op->resource_url,
-	                                       "/deployments/")
-	                                 : NULL;
+	const char *u =
+	    op->resource_url ? strstr(op->resource_url, "/deployments/") : NULL;
 	struct op *p;
 	char name[256] = "";
 
@@ -440,12 +438,15 @@ openai_deployment_write_wait(struct openai *oc, const char *method,
 		memset(out, 0, sizeof(*out));
 	if (strcmp(method, "PUT") == 0 || strcmp(method, "PATCH") == 0) {
 		if (body == NULL)
-			return err_set(err, ERR_SPEC, "openai: %s without a "
-			                              "body",
+			return err_set(err, ERR_SPEC,
+			    "openai: %s without a "
+			    "body",
 			    method);
-		rc = dep_write(oc, method, name, body, NULL, dwait_one, &w, err);
+		rc =
+		    dep_write(oc, method, name, body, NULL, dwait_one, &w, err);
 	} else if (strcmp(method, "DELETE") == 0) {
-		rc = dep_write(oc, method, name, NULL, NULL, dwait_one, &w, err);
+		rc =
+		    dep_write(oc, method, name, NULL, NULL, dwait_one, &w, err);
 	} else {
 		return err_set(err, ERR_SPEC, "openai: no write '%s'", method);
 	}

@@ -91,7 +91,8 @@ static void
 test_async_op_runs_then_succeeds_case_insensitively(void)
 {
 	struct arm *a = pure_client();
-	struct arm_op op = { .method = (char *)"PUT", .kind = ARM_POLL_ASYNC_OP };
+	struct arm_op op = { .method = (char *)"PUT",
+		.kind = ARM_POLL_ASYNC_OP };
 	struct arm_poll_state ps;
 	struct err err = { 0 };
 	long wait;
@@ -102,16 +103,16 @@ test_async_op_runs_then_succeeds_case_insensitively(void)
 	             &wait, &err),
 	    ARM_WAIT);
 	T_EQ_INT(wait, 1000);
-	T_EQ_INT(step(a, &ps, &op, 200, "{\"status\":\"Accepted\"}", -1,
-	             &wait, &err),
+	T_EQ_INT(step(a, &ps, &op, 200, "{\"status\":\"Accepted\"}", -1, &wait,
+	             &err),
 	    ARM_WAIT);
 	T_EQ_INT(wait, 2000); /* doubling backoff */
 	step(a, &ps, &op, 200, "{\"status\":\"Running\"}", -1, &wait, &err);
 	T_EQ_INT(wait, 4000);
 	step(a, &ps, &op, 200, "{\"status\":\"Running\"}", -1, &wait, &err);
 	T_EQ_INT(wait, 4000); /* capped */
-	T_EQ_INT(step(a, &ps, &op, 200, "{\"status\":\"succeeded\"}", -1,
-	             &wait, &err),
+	T_EQ_INT(step(a, &ps, &op, 200, "{\"status\":\"succeeded\"}", -1, &wait,
+	             &err),
 	    ARM_DONE);
 	/* The resource itself: properties.provisioningState. */
 	T_EQ_INT(step(a, &ps, &op, 200,
@@ -125,7 +126,8 @@ static void
 test_retry_after_sets_the_wait_and_is_capped(void)
 {
 	struct arm *a = pure_client();
-	struct arm_op op = { .method = (char *)"PUT", .kind = ARM_POLL_ASYNC_OP };
+	struct arm_op op = { .method = (char *)"PUT",
+		.kind = ARM_POLL_ASYNC_OP };
 	struct arm_poll_state ps;
 	struct err err = { 0 };
 	long wait;
@@ -140,8 +142,8 @@ test_retry_after_sets_the_wait_and_is_capped(void)
 	             &wait, &err),
 	    ARM_WAIT);
 	T_EQ_INT(wait, 20000); /* retry_after_max_ms */
-	T_EQ_INT(step(a, &ps, &op, 200, "{\"status\":\"InProgress\"}", 0,
-	             &wait, &err),
+	T_EQ_INT(step(a, &ps, &op, 200, "{\"status\":\"InProgress\"}", 0, &wait,
+	             &err),
 	    ARM_WAIT);
 	T_EQ_INT(wait, 0);
 	/* Near the deadline the wait is cut to it; past it, failure. */
@@ -161,7 +163,8 @@ static void
 test_location_202_runs_200_or_204_done(void)
 {
 	struct arm *a = pure_client();
-	struct arm_op op = { .method = (char *)"DELETE", .kind = ARM_POLL_LOCATION };
+	struct arm_op op = { .method = (char *)"DELETE",
+		.kind = ARM_POLL_LOCATION };
 	struct arm_poll_state ps;
 	struct err err = { 0 };
 	long wait;
@@ -182,7 +185,8 @@ static void
 test_404_on_poll_url_is_in_progress_but_bounded(void)
 {
 	struct arm *a = pure_client();
-	struct arm_op op = { .method = (char *)"PUT", .kind = ARM_POLL_ASYNC_OP };
+	struct arm_op op = { .method = (char *)"PUT",
+		.kind = ARM_POLL_ASYNC_OP };
 	struct arm_poll_state ps;
 	struct err err = { 0 };
 	long wait;
@@ -212,7 +216,8 @@ static void
 test_failed_names_state_code_and_message(void)
 {
 	struct arm *a = pure_client();
-	struct arm_op op = { .method = (char *)"PUT", .kind = ARM_POLL_ASYNC_OP };
+	struct arm_op op = { .method = (char *)"PUT",
+		.kind = ARM_POLL_ASYNC_OP };
 	struct arm_poll_state ps;
 	struct err err = { 0 };
 	long wait;
@@ -231,8 +236,8 @@ test_failed_names_state_code_and_message(void)
 	             &err),
 	    ARM_FAILED);
 	T_CONTAINS(err.msg, "ended Canceled");
-	T_EQ_INT(step(a, &ps, &op, 200, "{\"status\":\"cancelled\"}", -1,
-	             &wait, &err),
+	T_EQ_INT(step(a, &ps, &op, 200, "{\"status\":\"cancelled\"}", -1, &wait,
+	             &err),
 	    ARM_FAILED);
 	T_EQ_INT(step(a, &ps, &op, 200,
 	             "{\"properties\":{\"provisioningState\":\"Disabled\"}}",
@@ -253,7 +258,8 @@ static void
 test_failed_reads_are_retried_then_bounded(void)
 {
 	struct arm *a = pure_client();
-	struct arm_op op = { .method = (char *)"PUT", .kind = ARM_POLL_ASYNC_OP };
+	struct arm_op op = { .method = (char *)"PUT",
+		.kind = ARM_POLL_ASYNC_OP };
 	struct arm_poll_state ps;
 	struct err err = { 0 }, ge = { 0 };
 	long wait;
@@ -261,11 +267,11 @@ test_failed_reads_are_retried_then_bounded(void)
 	fake_now = 0;
 	arm_poll_init(a, &ps, fake_now);
 	err_set(&ge, ERR_HTTP, "connection refused");
-	T_EQ_INT(arm_poll_step(a, &ps, &op, NULL, &ge, 0, &wait, &err),
-	    ARM_WAIT);
+	T_EQ_INT(
+	    arm_poll_step(a, &ps, &op, NULL, &ge, 0, &wait, &err), ARM_WAIT);
 	T_EQ_INT(step(a, &ps, &op, 503, NULL, -1, &wait, &err), ARM_WAIT);
-	T_EQ_INT(arm_poll_step(a, &ps, &op, NULL, &ge, 0, &wait, &err),
-	    ARM_FAILED);
+	T_EQ_INT(
+	    arm_poll_step(a, &ps, &op, NULL, &ge, 0, &wait, &err), ARM_FAILED);
 	T_CONTAINS(err.msg, "connection refused");
 	T_CONTAINS(err.msg, "3 status reads failed in a row");
 	arm_free(a);
@@ -275,9 +281,11 @@ static void
 test_op_record_round_trips(void)
 {
 	struct arm_op op = { .method = (char *)"PUT",
-		.resource_url = (char *)"https://management.azure.com/subscriptions/s/"
-		                "x?api-version=2024-10-01",
-		.poll_url = (char *)"https://management.azure.com/op/1?api-version=1",
+		.resource_url =
+		    (char *)"https://management.azure.com/subscriptions/s/"
+		            "x?api-version=2024-10-01",
+		.poll_url =
+		    (char *)"https://management.azure.com/op/1?api-version=1",
 		.kind = ARM_POLL_ASYNC_OP };
 	struct arm_op back;
 	struct buf b = { 0 };
@@ -391,8 +399,8 @@ on_done(void *arg, const struct arm_resp *r, const struct err *e)
 	}
 	if (r != NULL) {
 		x->status = r->status;
-		snprintf(x->code, sizeof(x->code), "%s",
-		    r->code ? r->code : "");
+		snprintf(
+		    x->code, sizeof(x->code), "%s", r->code ? r->code : "");
 		n = cJSON_GetObjectItemCaseSensitive(r->json, "name");
 		snprintf(x->name, sizeof(x->name), "%s",
 		    cJSON_IsString(n) ? n->valuestring : "");
@@ -455,8 +463,8 @@ h_delete(struct srv *s, const struct sreq *rq, struct sresp *o)
 	    strcmp(rq->method, "PATCH") == 0) {
 		o->status = 202;
 		if (s->state[1] == 0)
-			srv_header(o, "azure-asyncoperation", "%s/ops/2",
-			    s->base);
+			srv_header(
+			    o, "azure-asyncoperation", "%s/ops/2", s->base);
 		else
 			srv_header(o, "location", "%s/loc/2", s->base);
 	} else if (strncmp(rq->path, "/ops/2", 6) == 0) {
@@ -579,8 +587,9 @@ test_failures_surface_the_service_code(void)
 	T_OK(x.failed);
 	T_EQ_STR(x.code, "InsufficientQuota");
 	T_EQ_INT(x.status, 400);
-	T_CONTAINS(x.e.msg, "400 Bad Request: InsufficientQuota: This "
-	                    "operation require 240");
+	T_CONTAINS(x.e.msg,
+	    "400 Bad Request: InsufficientQuota: This "
+	    "operation require 240");
 	T_CONTAINS(x.e.msg, "(QuotaDetail: limit 200)");
 	T_OK(strstr(x.e.msg, "arm-test-token") == NULL);
 	arm_free(a);

@@ -24,7 +24,8 @@ example(const char *name, const char *status, cJSON **root)
 	*root = text ? cJSON_Parse(text) : NULL;
 	free(text);
 	return cJSON_GetObjectItem(
-	    cJSON_GetObjectItem(cJSON_GetObjectItem(*root, "responses"), status),
+	    cJSON_GetObjectItem(
+	        cJSON_GetObjectItem(*root, "responses"), status),
 	    "body");
 }
 
@@ -36,30 +37,31 @@ test_parses_file_and_job_examples(void)
 	struct err err = { 0 };
 	cJSON *root;
 
-	T_OK(finetune_file_parse(example("upload_file.json", "201", &root), &f,
-	         &err) == 0);
+	T_OK(finetune_file_parse(
+	         example("upload_file.json", "201", &root), &f, &err) == 0);
 	T_EQ_STR(f.status, "pending");
 	T_EQ_STR(f.id, "file-181a1cbdcdcf4677ada87f63a0928099");
 	finetune_file_release(&f);
 	cJSON_Delete(root);
-	T_OK(finetune_file_parse(example("get_file.json", "200", &root), &f,
-	         &err) == 0);
+	T_OK(finetune_file_parse(
+	         example("get_file.json", "200", &root), &f, &err) == 0);
 	T_EQ_STR(f.status, "processed");
 	T_EQ_INT(f.bytes, 140);
 	finetune_file_release(&f);
 	cJSON_Delete(root);
-	T_OK(finetune_job_parse(example("post_finetuning_job.json", "201",
-	                            &root),
-	         &j, &err) == 0);
+	T_OK(finetune_job_parse(
+	         example("post_finetuning_job.json", "201", &root), &j, &err) ==
+	    0);
 	T_EQ_INT(j.status, FINETUNE_PENDING);
 	T_OK(j.fine_tuned_model == NULL);
 	finetune_job_release(&j);
 	cJSON_Delete(root);
-	T_OK(finetune_job_parse(example("get_finetuning_job.json", "200",
-	                            &root),
-	         &j, &err) == 0);
+	T_OK(
+	    finetune_job_parse(example("get_finetuning_job.json", "200", &root),
+	        &j, &err) == 0);
 	T_EQ_INT(j.status, FINETUNE_SUCCEEDED);
-	T_EQ_STR(j.fine_tuned_model, "curie.ft-72a2792ef7d24ba7b82c7fe4a37e379f");
+	T_EQ_STR(
+	    j.fine_tuned_model, "curie.ft-72a2792ef7d24ba7b82c7fe4a37e379f");
 	T_EQ_INT(j.finished_at, 1646127311);
 	finetune_job_release(&j);
 	cJSON_Delete(root);
@@ -97,7 +99,8 @@ test_job_body_from_config(void)
 	finetune_job_opts_from_config(&c, "file-t", "file-v", &o);
 	T_OK(finetune_job_body(&o, &b, &err) == 0);
 	T_EQ_STR(buf_str(&b),
-	    "{\"model\":\"gpt-4o-mini-2024-07-18\",\"training_file\":\"file-t\","
+	    "{\"model\":\"gpt-4o-mini-2024-07-18\",\"training_file\":\"file-"
+	    "t\","
 	    "\"validation_file\":\"file-v\",\"suffix\":\"standby-dr\",\"seed\":"
 	    "42,\"hyperparameters\":{\"n_epochs\":3,"
 	    "\"learning_rate_multiplier\":0.5}}");
@@ -108,8 +111,9 @@ test_job_body_from_config(void)
 	o.learning_rate_multiplier = 0;
 	o.suffix = NULL;
 	T_OK(finetune_job_body(&o, &b, &err) == 0);
-	T_EQ_STR(buf_str(&b), "{\"model\":\"gpt-4o-mini-2024-07-18\","
-	                      "\"training_file\":\"file-t\"}");
+	T_EQ_STR(buf_str(&b),
+	    "{\"model\":\"gpt-4o-mini-2024-07-18\","
+	    "\"training_file\":\"file-t\"}");
 	o.suffix = "bad suffix!";
 	T_OK(finetune_job_body(&o, &b, &err) != 0);
 	T_CONTAINS(err.msg, "must be up to 40 of [A-Za-z0-9_-]");
@@ -136,10 +140,10 @@ test_multipart_body(void)
 	    "application/octet-stream\r\n\r\n{}\n\r\n--BND--\r\n");
 	free(ct);
 	buf_reset(&b);
-	T_OK(finetune_multipart("BND", "fine-tune", "a\"b", "x", 1, &b, &ct,
-	         &err) != 0);
-	T_OK(finetune_multipart("BND", "fine-tune", "t", "xxBNDxx", 7, &b, &ct,
-	         &err) != 0);
+	T_OK(finetune_multipart(
+	         "BND", "fine-tune", "a\"b", "x", 1, &b, &ct, &err) != 0);
+	T_OK(finetune_multipart(
+	         "BND", "fine-tune", "t", "xxBNDxx", 7, &b, &ct, &err) != 0);
 	T_CONTAINS(err.msg, "boundary occurs in the file");
 	buf_release(&b);
 }
@@ -168,14 +172,17 @@ h_data(struct srv *s, const struct sreq *rq, struct sresp *o)
 
 		snprintf(o->body, sizeof(o->body),
 		    "{\"id\":\"file-1\",\"status\":\"%s\"}",
-		    n == 0 ? "pending" : n == 1 ? "running" : "processed");
+		    n == 0       ? "pending"
+		        : n == 1 ? "running"
+		                 : "processed");
 		return;
 	}
 	if (strcmp(rq->method, "POST") == 0) {
 		o->status = 201;
 		snprintf(o->body, sizeof(o->body),
 		    "{\"id\":\"ftjob-1\",\"status\":\"pending\",\"model\":"
-		    "\"gpt-4o-mini-2024-07-18\",\"object\":\"fine_tuning.job\"}");
+		    "\"gpt-4o-mini-2024-07-18\",\"object\":\"fine_tuning."
+		    "job\"}");
 		return;
 	}
 	if (strncmp(rq->path, "/openai/fine_tuning/jobs/ftjob-1", 32) == 0) {
@@ -201,7 +208,8 @@ h_data(struct srv *s, const struct sreq *rq, struct sresp *o)
 	}
 	o->status = 404;
 	snprintf(o->body, sizeof(o->body),
-	    "{\"error\":{\"code\":\"notFound\",\"message\":\"no such thing\"}}");
+	    "{\"error\":{\"code\":\"notFound\",\"message\":\"no such "
+	    "thing\"}}");
 }
 
 static void
@@ -227,8 +235,8 @@ test_upload_wait_train_and_poll(void)
 	T_OK(auth_new(&key, &ao, &err) == 0);
 	fo.auth = key;
 	T_OK(finetune_new(&ft, &fo, &err) == 0);
-	T_OK(finetune_file_upload_wait(ft, "train.jsonl", "{\"m\":1}\n", 8, &f,
-	         &err) == 0);
+	T_OK(finetune_file_upload_wait(
+	         ft, "train.jsonl", "{\"m\":1}\n", 8, &f, &err) == 0);
 	T_EQ_STR(f.id, "file-1");
 	T_EQ_STR(s->log[0].path, "/openai/files?api-version=2024-10-21");
 	T_EQ_STR(s->log[0].auth, "sekrit-key");
@@ -243,8 +251,8 @@ test_upload_wait_train_and_poll(void)
 
 	T_OK(finetune_job_create_wait(ft, &jo, &j, &err) == 0);
 	T_EQ_STR(j.id, "ftjob-1");
-	T_EQ_STR(s->log[4].path,
-	    "/openai/fine_tuning/jobs?api-version=2024-10-21");
+	T_EQ_STR(
+	    s->log[4].path, "/openai/fine_tuning/jobs?api-version=2024-10-21");
 	finetune_job_release(&j);
 	T_OK(finetune_job_poll_wait(ft, "ftjob-1", &j, &err) == 0);
 	T_EQ_STR(j.fine_tuned_model, "gpt-4o-mini-2024-07-18.ft-abc");
@@ -255,8 +263,9 @@ test_upload_wait_train_and_poll(void)
 	s->state[1] = 1;
 	s->state[2] = 1;
 	T_OK(finetune_job_poll_wait(ft, "ftjob-1", &j, &err) != 0);
-	T_CONTAINS(err.msg, "job ftjob-1 ended failed: invalidTrainingFile: "
-	                    "line 3 is not JSON");
+	T_CONTAINS(err.msg,
+	    "job ftjob-1 ended failed: invalidTrainingFile: "
+	    "line 3 is not JSON");
 	T_OK(strstr(err.msg, "sekrit") == NULL);
 	/* A missing file is ERR_NOTFOUND with the service's code. */
 	T_OK(finetune_file_wait_wait(ft, "file-9", &f, &err) != 0);

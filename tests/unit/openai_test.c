@@ -27,7 +27,8 @@ example(const char *name, const char *status, cJSON **root)
 	*root = text ? cJSON_Parse(text) : NULL;
 	free(text);
 	b = cJSON_GetObjectItem(
-	    cJSON_GetObjectItem(cJSON_GetObjectItem(*root, "responses"), status),
+	    cJSON_GetObjectItem(
+	        cJSON_GetObjectItem(*root, "responses"), status),
 	    "body");
 	return b;
 }
@@ -48,8 +49,8 @@ test_parses_deployment_examples(void)
 		{ "UpdateDeployment.json", "200", "deploymentName", "ada",
 		    "Standard", "Succeeded", 1 },
 		{ "PutDeploymentWithSpeculativeDecoding.json", "201",
-		    "deploymentName", "FW-Qwen3-14B", "GlobalProvisionedManaged",
-		    "Accepted", 80 },
+		    "deploymentName", "FW-Qwen3-14B",
+		    "GlobalProvisionedManaged", "Accepted", 80 },
 	};
 	struct openai_deployment d;
 	struct err err = { 0 };
@@ -98,9 +99,9 @@ test_parses_lists_account_models_usages(void)
 	openai_account_release(&acct);
 	cJSON_Delete(root);
 
-	T_OK(openai_models_parse(example("ListLocationModels.json", "200",
-	                             &root),
-	         &m, &err) == 0);
+	T_OK(openai_models_parse(
+	         example("ListLocationModels.json", "200", &root), &m, &err) ==
+	    0);
 	T_EQ_INT(m.n, 6);
 	T_EQ_STR(m.v[2].name, "gpt-35-turbo");
 	T_EQ_STR(m.v[2].lifecycle_status, "Deprecated");
@@ -116,9 +117,9 @@ test_parses_lists_account_models_usages(void)
 	openai_models_release(&m);
 	cJSON_Delete(root);
 
-	T_OK(openai_models_parse(
-	         example("ListAccountModels.json", "200", &root), &m, &err) ==
-	    0);
+	T_OK(
+	    openai_models_parse(example("ListAccountModels.json", "200", &root),
+	        &m, &err) == 0);
 	T_EQ_INT(m.n, 6);
 	T_EQ_STR(m.v[0].name, "ada.1");
 	T_EQ_INT(m.v[0].fine_tune, 1);
@@ -140,17 +141,20 @@ test_parse_errors_name_the_path(void)
 	struct openai_deployment d;
 	struct openai_models m;
 	struct err err = { 0 };
-	cJSON *j = cJSON_Parse("{\"name\":\"x\",\"sku\":{\"capacity\":\"ten\"}}");
+	cJSON *j =
+	    cJSON_Parse("{\"name\":\"x\",\"sku\":{\"capacity\":\"ten\"}}");
 
 	T_OK(openai_deployment_parse(j, "value[2]", &d, &err) != 0);
-	T_EQ_STR(err.msg, "value[2].sku.capacity: expected a non-negative "
-	                  "integer");
+	T_EQ_STR(err.msg,
+	    "value[2].sku.capacity: expected a non-negative "
+	    "integer");
 	cJSON_Delete(j);
 	j = cJSON_Parse("{\"value\":[{\"model\":{\"name\":\"a\",\"skus\":[{"
 	                "\"capacity\":{\"maximum\":true}}]}}]}");
 	T_OK(openai_models_parse(j, &m, &err) != 0);
-	T_EQ_STR(err.msg, "value[0].model.skus[0].capacity.maximum: expected "
-	                  "a non-negative integer");
+	T_EQ_STR(err.msg,
+	    "value[0].model.skus[0].capacity.maximum: expected "
+	    "a non-negative integer");
 	cJSON_Delete(j);
 }
 
@@ -281,16 +285,15 @@ test_preflight_reports_each_shortfall(void)
 	struct config_finetune ft = { 0 };
 	struct err err = { 0 };
 	cJSON *r1;
-	struct openai_preflight_region reg = { .region = "westus",
-		.models = &m,
-		.usages = &u };
+	struct openai_preflight_region reg = {
+		.region = "westus", .models = &m, .usages = &u
+	};
 	cJSON *uj = cJSON_Parse(
 	    "{\"value\":[{\"name\":{\"value\":\"OpenAI.Standard.GPT4o\"},"
 	    "\"currentValue\":80,\"limit\":100}]}");
 
-	T_OK(openai_models_parse(
-	         example("ListLocationModels.json", "200", &r1), &m, &err) ==
-	    0);
+	T_OK(openai_models_parse(example("ListLocationModels.json", "200", &r1),
+	         &m, &err) == 0);
 	T_OK(openai_usages_parse(uj, &u, &err) == 0);
 	for (int i = 0; i < 8; i++) {
 		d[i] = desired();
@@ -299,7 +302,7 @@ test_preflight_reports_each_shortfall(void)
 		w[i].region = "westus";
 		w[i].d = &d[i];
 	}
-	d[0].model_name = (char *)"gpt-5"; /* not offered */
+	d[0].model_name = (char *)"gpt-5";         /* not offered */
 	d[1].model_version = (char *)"2099-01-01"; /* version not offered */
 	d[2].model_version = (char *)"2024-05-13"; /* no Standard sku */
 	d[3].model_name = (char *)"gpt-35-turbo";  /* Deprecated */
@@ -318,9 +321,10 @@ test_preflight_reports_each_shortfall(void)
 	T_OK(openai_preflight(w, 8, &reg, 1, &out, &err) == 0);
 	T_EQ_INT(out.n, 7);
 	T_EQ_INT(out.v[0].kind, OPENAI_SHORT_MODEL);
-	T_EQ_STR(out.v[0].message, "region westus, account aoai-west, "
-	                           "deployment gpt-4o: model gpt-5 (OpenAI) "
-	                           "is not offered");
+	T_EQ_STR(out.v[0].message,
+	    "region westus, account aoai-west, "
+	    "deployment gpt-4o: model gpt-5 (OpenAI) "
+	    "is not offered");
 	T_EQ_INT(out.v[1].kind, OPENAI_SHORT_VERSION);
 	T_CONTAINS(out.v[1].message, "gpt-4o version 2099-01-01 is not");
 	T_EQ_INT(out.v[2].kind, OPENAI_SHORT_SKU);
@@ -449,8 +453,8 @@ h_account(struct srv *s, const struct sreq *rq, struct sresp *o)
 		                    "ListLocationModels.json");
 		cJSON *j = cJSON_Parse(t);
 		char *b = cJSON_PrintUnformatted(cJSON_GetObjectItem(
-		    cJSON_GetObjectItem(cJSON_GetObjectItem(j, "responses"),
-		        "200"),
+		    cJSON_GetObjectItem(
+		        cJSON_GetObjectItem(j, "responses"), "200"),
 		    "body"));
 
 		snprintf(o->body, sizeof(o->body), "%s", b);
@@ -507,12 +511,12 @@ test_writes_to_one_account_never_overlap(void)
 
 	memset(x, 0, sizeof(x));
 	T_OK(openai_deployment_body(&d, NULL, &body, &err) == 0);
-	T_OK(openai_deployment_put(oc, names[0], buf_str(&body), NULL, on_dep,
-	         &x[0], &err) == 0);
+	T_OK(openai_deployment_put(
+	         oc, names[0], buf_str(&body), NULL, on_dep, &x[0], &err) == 0);
 	T_OK(openai_deployment_patch_sku(
 	         oc, names[1], "Standard", 20, NULL, on_dep, &x[1], &err) == 0);
-	T_OK(openai_deployment_put(oc, names[2], buf_str(&body), NULL, on_dep,
-	         &x[2], &err) == 0);
+	T_OK(openai_deployment_put(
+	         oc, names[2], buf_str(&body), NULL, on_dep, &x[2], &err) == 0);
 	while (!x[0].done || !x[1].done || !x[2].done)
 		T_OK(arm_run(openai_arm(oc), 10000, &err) == 0);
 	for (int i = 0; i < 3; i++)
@@ -542,14 +546,15 @@ test_insufficient_quota_is_a_clear_error(void)
 
 	d.sku_capacity = 999;
 	T_OK(openai_deployment_body(&d, NULL, &body, &err) == 0);
-	T_OK(openai_deployment_put(oc, "gpt-4o", buf_str(&body), NULL, on_dep,
-	         &x, &err) == 0);
+	T_OK(openai_deployment_put(
+	         oc, "gpt-4o", buf_str(&body), NULL, on_dep, &x, &err) == 0);
 	while (!x.done)
 		T_OK(arm_run(openai_arm(oc), 10000, &err) == 0);
 	T_OK(x.failed);
 	T_EQ_STR(x.code, "InsufficientQuota");
-	T_CONTAINS(x.e.msg, "openai: account aoai-west: deployment gpt-4o: "
-	                    "insufficient quota");
+	T_CONTAINS(x.e.msg,
+	    "openai: account aoai-west: deployment gpt-4o: "
+	    "insufficient quota");
 	T_CONTAINS(x.e.msg, "InsufficientQuota: This operation require 999");
 	T_CONTAINS(s->log[0].path, "api-version=2026-03-01");
 	buf_release(&body);
@@ -569,9 +574,10 @@ test_models_usages_and_get_over_http(void)
 
 	T_OK(openai_models_wait(oc, "westus", &m, &err) == 0);
 	T_EQ_INT(m.n, 6);
-	T_EQ_STR(s->log[0].path, "/subscriptions/sub-1/providers/"
-	                         "Microsoft.CognitiveServices/locations/westus/"
-	                         "models?api-version=2024-10-01");
+	T_EQ_STR(s->log[0].path,
+	    "/subscriptions/sub-1/providers/"
+	    "Microsoft.CognitiveServices/locations/westus/"
+	    "models?api-version=2024-10-01");
 	T_OK(openai_usages_wait(oc, "westus", &u, &err) == 0);
 	T_EQ_INT(u.n, 1);
 	T_OK(openai_deployment_get_wait(oc, "gpt-4o", &d, &err) == 0);
@@ -587,9 +593,9 @@ test_models_usages_and_get_over_http(void)
 static void
 test_account_id_must_be_an_arm_id(void)
 {
-	struct openai_opts o = { .account_id = "aoai-west",
-		.http = the_http,
-		.auth = the_auth };
+	struct openai_opts o = {
+		.account_id = "aoai-west", .http = the_http, .auth = the_auth
+	};
 	struct openai *oc = NULL;
 	struct err err = { 0 };
 
