@@ -201,12 +201,12 @@ finetune_job_body(
 		    "finetune: a job needs a model and a training file");
 	if (o->suffix != NULL) {
 		size_t n = strlen(o->suffix);
+		int bad = n > 40;
 
-		for (size_t i = 0; i < n; i++)
-			if (!isalnum((unsigned char)o->suffix[i]) &&
-			    o->suffix[i] != '-' && o->suffix[i] != '_')
-				n = 41;
-		if (n > 40)
+		for (size_t i = 0; i < n && !bad; i++)
+			bad = !isalnum((unsigned char)o->suffix[i]) &&
+			    o->suffix[i] != '-' && o->suffix[i] != '_';
+		if (bad)
 			return err_set(err, ERR_SPEC,
 			    "finetune: suffix '%.60s' must be up to 40 of "
 			    "[A-Za-z0-9_-]",

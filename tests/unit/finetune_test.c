@@ -117,6 +117,10 @@ test_job_body_from_config(void)
 	o.suffix = "bad suffix!";
 	T_OK(finetune_job_body(&o, &b, &err) != 0);
 	T_CONTAINS(err.msg, "must be up to 40 of [A-Za-z0-9_-]");
+	o.suffix = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"; /* 41 */
+	T_OK(finetune_job_body(&o, &b, &err) != 0);
+	o.suffix = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"; /* 40 */
+	T_OK(finetune_job_body(&o, &b, &err) == 0);
 	o.suffix = NULL;
 	o.training_file = NULL;
 	T_OK(finetune_job_body(&o, &b, &err) != 0);
