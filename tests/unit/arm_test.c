@@ -811,6 +811,41 @@ test_list_follows_next_link_on_the_same_origin_only(void)
 	srv_stop(s);
 }
 
+static void
+test_resume_polls_a_journalled_op_without_resending(void)
+{
+	struct srv *s = srv_start(h_async);
+	struct arm *a = net_client(s, NULL, 0);
+	struct res x = { 0 };
+	struct arm_op op;
+	struct err err = { 0 };
+	char rec[512];
+	int i;
+
+	snprintf(rec, sizeof(rec),
+	    "async PUT %s/subscriptions/s/d?api-version=2024-10-01 "
+	    "%s/ops/1?api-version=2024-10-01",
+	    s->base, s->base);
+	T_OK(arm_op_decode(rec, &op, &err) == 0);
+	T_OK(arm_resume(a, "acct", &op, on_done, &x, &err) == 0);
+	T_OK(run_until(a, &x) == 0);
+	T_OK(!x.failed);
+	T_EQ_STR(x.name, "d");
+	for (i = 0; i < s->nreq; i++)
+		T_EQ_STR(s->log[i].method, "GET");
+	T_EQ_INT(s->nreq, 4); /* 3 status reads, the resource */
+	arm_op_release(&op);
+	/* A record pointing elsewhere is refused before any request. */
+	T_OK(arm_op_decode("async PUT https://evil.example/x "
+	                   "https://evil.example/op",
+	         &op, &err) == 0);
+	T_OK(arm_resume(a, NULL, &op, on_done, &x, &err) != 0);
+	T_CONTAINS(err.msg, "is not on the endpoint");
+	arm_op_release(&op);
+	arm_free(a);
+	srv_stop(s);
+}
+
 int
 main(void)
 {
@@ -844,6 +879,7 @@ main(void)
 	T_RUN(test_request_conflict_is_retried_with_backoff);
 	T_RUN(test_request_conflict_retries_are_bounded);
 	T_RUN(test_list_follows_next_link_on_the_same_origin_only);
+	T_RUN(test_resume_polls_a_journalled_op_without_resending);
 	auth_free(the_auth);
 	http_free(the_http);
 	return t_done();
