@@ -13,8 +13,11 @@
  *     not found on S (refreshed <when>)".
  *   - import:P@R (create when R/P is missing, else replace), for the first
  *     reason that holds: replica_missing; no replication record although
- *     R/P exists (replica_modified_out_of_band, "was not built by
- *     standby"); source_changed (the record was built from another
+ *     R/P exists: the fail-over guides' rule decides, so a replica set up
+ *     by hand is adopted when its lastModifiedDateTime is not older than
+ *     S/P's, else source_changed (for an assets project,
+ *     replica_modified_out_of_band, "was not built by standby");
+ *     source_changed (the record was built from another
  *     resource, or its source_modified differs from S/P's
  *     lastModifiedDateTime as parsed times, or the snapshot that would be
  *     imported differs from the record's); replica_modified_out_of_band
@@ -35,7 +38,8 @@
  *   - train:P@R/L (create when the model is missing, else update), for
  *     the first that holds: model_missing; the import runs (model_stale,
  *     re-imported); no trained record (model_stale, not trained by
- *     standby); the trained record's snapshot differs from the
+ *     standby; but an adopted replica's model trained after the project
+ *     last changed is current); the trained record's snapshot differs from the
  *     replication record's (model_stale); the model's modelExpirationDate
  *     is within the expiry window (deployment_expiring); a desired
  *     deployment of L has its deploymentExpirationDate within the window

@@ -172,8 +172,23 @@ import_reason(struct plan_ctx *c, struct pproj *p, const char *R,
 		*msg = plan_strf(c, "%s does not exist on %s", P, R);
 		return "replica_missing";
 	}
+	if (rec == NULL && S != NULL) {
+		/* A replica made by hand (or by an earlier tool): the fail-over
+		 * guides' own rule decides, so adopting an existing set-up
+		 * does not re-import everything. */
+		if (plan_time_cmp(ro->last_modified, p->so->last_modified) >=
+		    0)
+			return NULL;
+		*msg = plan_strf(c,
+		    "%s on %s was modified at %s, after its replica on %s "
+		    "(%s), which standby did not build",
+		    P, S, p->so->last_modified, R,
+		    ro->last_modified ? ro->last_modified : "unknown");
+		return "source_changed";
+	}
 	if (rec == NULL) {
-		*msg = plan_strf(c, "%s on %s was not built by standby", P, R);
+		*msg = plan_strf(c, "%s on %s was not built by standby from %s",
+		    P, R, p->cp->assets);
 		return "replica_modified_out_of_band";
 	}
 	if (S != NULL) {
@@ -317,7 +332,7 @@ train_reason(struct plan_ctx *c, struct pproj *p, const char *R, const char *L,
     const struct state_replication *rec, const char **msg)
 {
 	const struct state_trained *tr = plan_trained(c, R, p->name, L);
-	const struct state_object *dep;
+	const struct state_object *dep, *ro;
 	const char *P = p->name;
 	size_t k;
 
@@ -333,7 +348,11 @@ train_reason(struct plan_ctx *c, struct pproj *p, const char *R, const char *L,
 		    P, R, L);
 		return "model_stale";
 	}
-	if (tr == NULL) {
+	if (tr == NULL && rec == NULL &&
+	    (ro = plan_object(c, STATE_PROJECT, R, P, P)) != NULL &&
+	    plan_time_cmp(mo->last_trained, ro->last_modified) >= 0) {
+		/* Adopted replica: trained after its last change is current. */
+	} else if (tr == NULL) {
 		*msg = plan_strf(c,
 		    "Model %s of %s on %s was not trained by "
 		    "standby",

@@ -611,11 +611,35 @@ replica_touched(struct fx *f, struct plan_opts *o)
 	    ->last_modified = (char *)"2026-11-10T00:00:00Z";
 }
 
+/* A replica set up by hand per the fail-over guide: no records at all,
+ * imported after the source last changed and trained after that. */
 static void
-no_record(struct fx *f, struct plan_opts *o)
+adopted(struct fx *f, struct plan_opts *o)
 {
+	struct state_trained *t =
+	    fx_trained(f, "lang-west", "TravelAgent", "v7");
+
 	(void)o;
 	fx_del_rep(f, "lang-west", "TravelAgent");
+	*t = f->t[--f->nt];
+	fx_find(f, STATE_MODEL, "lang-west", "TravelAgent", "v7")
+	    ->last_trained = (char *)"2026-11-01T09:30:00Z";
+}
+
+static void
+adopted_behind_source(struct fx *f, struct plan_opts *o)
+{
+	adopted(f, o);
+	fx_find(f, STATE_PROJECT, "lang-west", "TravelAgent", "TravelAgent")
+	    ->last_modified = (char *)"2026-10-31T23:00:00Z";
+}
+
+static void
+adopted_trained_before_import(struct fx *f, struct plan_opts *o)
+{
+	adopted(f, o);
+	fx_find(f, STATE_MODEL, "lang-west", "TravelAgent", "v7")
+	    ->last_trained = (char *)"2026-11-01T09:01:00Z";
 }
 
 static void
@@ -931,11 +955,21 @@ static const struct pcase cases[] = {
 	            "train:TravelAgent@lang-west/v7 update model_stale\n"
 	            "deploy:TravelAgent@lang-west/production update "
 	            "dependency\n" },
-	{ .name = "replica_modified_out_of_band: not built by standby",
-	    .setup = no_record,
-	    .want = "import:TravelAgent@lang-west replace "
-	            "replica_modified_out_of_band\n"
+	{ .name = "a replica built by hand after its source changed is "
+	          "adopted as it is",
+	    .setup = adopted,
+	    .want = "" },
+	{ .name = "source_changed: a replica built by hand before its source "
+	          "changed",
+	    .setup = adopted_behind_source,
+	    .want = "import:TravelAgent@lang-west replace source_changed\n"
 	            "train:TravelAgent@lang-west/v7 update model_stale\n"
+	            "deploy:TravelAgent@lang-west/production update "
+	            "dependency\n" },
+	{ .name = "model_stale: a model of an adopted replica trained before "
+	          "its import",
+	    .setup = adopted_trained_before_import,
+	    .want = "train:TravelAgent@lang-west/v7 update model_stale\n"
 	            "deploy:TravelAgent@lang-west/production update "
 	            "dependency\n" },
 	{ .name = "model_missing: train and redeploy",
