@@ -74,5 +74,6 @@ void cli_format_time(long long t, char *out, size_t size);
 extern const struct cmd cmd_refresh;
 extern const struct cmd cmd_validate;
 extern const struct cmd cmd_state;
+extern const struct cmd cmd_show;
 
 #endif

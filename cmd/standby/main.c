@@ -23,6 +23,7 @@ static volatile sig_atomic_t interrupted;
 /* One row per subcommand, in the order "standby help" lists them. */
 static const struct cmd *const commands[] = {
 	&cmd_refresh,
+	&cmd_show,
 	&cmd_state,
 	&cmd_validate,
 	NULL,
