@@ -690,9 +690,8 @@ call_done(void *arg, struct http_resp *resp, const struct err *terr)
 	struct err e = { 0 };
 
 	if (terr != NULL) {
-		e = *terr;
-		err_wrap(&e, "language: %s %.*s%s", c->method, url_len(c->url),
-		    c->url,
+		/* http's message already names the method and URL. */
+		err_set(&e, terr->code, "language: %.400s%s", terr->msg,
 		    resp != NULL && resp->maybe_sent
 		        ? " (it may have reached the service: check before "
 		          "sending it again)"

@@ -86,3 +86,171 @@ bg() {
 	"$@" &
 	PIDS="$PIDS $!"
 }
+
+# --- the emulator ---------------------------------------------------------
+# emu_start [ARGS...]: starts standby-emulator with --endpoints-file
+# $T/endpoints.json plus ARGS (e.g. --resource language:east@eastus), waits
+# (bounded) for the file, and sets EMU_PID and EMU_CONTROL.
+emu_start() {
+	rm -f "$T/endpoints.json"
+	bg ${STANDBY_VALGRIND:-} "$BUILD/standby-emulator" \
+	    --endpoints-file "$T/endpoints.json" "$@"
+	EMU_PID=$!
+	i=0
+	while [ ! -s "$T/endpoints.json" ]; do
+		kill -0 "$EMU_PID" 2>/dev/null || fail "standby-emulator exited"
+		i=$((i + 1))
+		[ $i -lt 600 ] || fail "standby-emulator did not start in 30 s"
+		sleep 0.05
+	done
+	EMU_CONTROL=$(jq -r .control "$T/endpoints.json")
+}
+
+# emu_endpoint NAME, emu_key NAME: a resource's base URL and key.
+emu_endpoint() {
+	jq -er --arg n "$1" '.resources[$n].endpoint' "$T/endpoints.json"
+}
+
+emu_key() {
+	jq -er --arg n "$1" '.resources[$n].key' "$T/endpoints.json"
+}
+
+# emu_cacert: the CA file to trust (empty without --tls).
+emu_cacert() {
+	jq -r '.cacert // empty' "$T/endpoints.json"
+}
+
+# emu_curl ARGS...: curl that trusts the emulator's CA and never hangs.
+emu_curl() {
+	ca=$(emu_cacert)
+	if [ -n "$ca" ]; then
+		curl -sS --max-time 30 --cacert "$ca" "$@"
+	else
+		curl -sS --max-time 30 "$@"
+	fi
+}
+
+# emu_ctl METHOD PATH [JSON]: calls the control API (PATH after
+# /_emulator, e.g. /reset) and prints the response body; fails on >= 400.
+emu_ctl() {
+	if [ $# -ge 3 ]; then
+		emu_curl --fail-with-body -X "$1" -H 'Content-Type: application/json' \
+		    --data-binary "$3" "$EMU_CONTROL$2"
+	else
+		emu_curl --fail-with-body -X "$1" "$EMU_CONTROL$2"
+	fi
+}
+
+# emu_requests [RESOURCE]: the request log as a JSON array.
+emu_requests() {
+	if [ $# -ge 1 ]; then
+		emu_ctl GET "/requests?resource=$1"
+	else
+		emu_ctl GET /requests
+	fi
+}
+
+# emu_family KIND: the URL segment for a project kind.
+emu_family() {
+	case $1 in
+	Conversation | Orchestration | conversation | orchestration)
+		echo analyze-conversations ;;
+	*) echo analyze-text ;;
+	esac
+}
+
+# emu_call RESOURCE METHOD URL [BODY-FILE]: an authenticated call that
+# waits out 429s (honouring Retry-After, bounded); the response headers go
+# to $T/emu.h, the body to stdout, the status to $T/emu.status.
+emu_call() {
+	r=$1 m=$2 u=$3
+	k=$(emu_key "$r")
+	tries=0
+	while :; do
+		if [ $# -ge 4 ]; then
+			ct=application/json
+			[ "$m" = PATCH ] && ct=application/merge-patch+json
+			emu_curl -X "$m" -D "$T/emu.h" -o "$T/emu.body" \
+			    -w '%{http_code}' -H "Ocp-Apim-Subscription-Key: $k" \
+			    -H "Content-Type: $ct" --data-binary "@$4" "$u" \
+			    > "$T/emu.status" || fail "curl $m $u failed"
+		else
+			emu_curl -X "$m" -D "$T/emu.h" -o "$T/emu.body" \
+			    -w '%{http_code}' -H "Ocp-Apim-Subscription-Key: $k" \
+			    "$u" > "$T/emu.status" || fail "curl $m $u failed"
+		fi
+		[ "$(cat "$T/emu.status")" = 429 ] || break
+		tries=$((tries + 1))
+		[ $tries -lt 10 ] || fail "$m $u: still 429 after 10 tries"
+		ra=$(tr -d '\r' < "$T/emu.h" | awk -F': ' 'tolower($1)=="retry-after"{print $2}')
+		sleep "${ra:-1}"
+	done
+	cat "$T/emu.body"
+}
+
+# emu_wait_job RESOURCE URL: polls a job URL until it ends (bounded);
+# fails unless it succeeded.  Prints the final job state.
+emu_wait_job() {
+	i=0
+	while :; do
+		emu_call "$1" GET "$2" > /dev/null
+		st=$(jq -r .status "$T/emu.body")
+		case $st in
+		succeeded) cat "$T/emu.body"; return 0 ;;
+		failed | cancelled | partiallyCompleted)
+			fail "job $2 ended $st: $(cat "$T/emu.body")" ;;
+		esac
+		i=$((i + 1))
+		[ $i -lt 600 ] || fail "job $2 still $st after 30 s"
+		sleep 0.05
+	done
+}
+
+# emu_oploc: the operation-location of the last emu_call.
+emu_oploc() {
+	tr -d '\r' < "$T/emu.h" | awk 'tolower($1)=="operation-location:"{print $2}'
+}
+
+# emu_seed_project RESOURCE PROJECT FILE.json: imports an exported-project
+# document through the real API and waits for the import to succeed.
+emu_seed_project() {
+	kind=$(jq -r .metadata.projectKind "$3")
+	u="$(emu_endpoint "$1")/language/authoring/$(emu_family "$kind")/projects/$2/:import?api-version=2023-04-01"
+	emu_call "$1" POST "$u" "$3" > /dev/null
+	[ "$(cat "$T/emu.status")" = 202 ] ||
+	    fail "import of $2 into $1: HTTP $(cat "$T/emu.status") $(cat "$T/emu.body")"
+	emu_wait_job "$1" "$(emu_oploc)" > /dev/null
+}
+
+# emu_project_family RESOURCE PROJECT: which API holds the project.
+emu_project_family() {
+	for f in analyze-conversations analyze-text; do
+		emu_call "$1" GET "$(emu_endpoint "$1")/language/authoring/$f/projects/$2?api-version=2023-04-01" > /dev/null
+		[ "$(cat "$T/emu.status")" = 200 ] && { echo $f; return 0; }
+	done
+	fail "no project $2 on $1"
+}
+
+# emu_train RESOURCE PROJECT LABEL: trains and waits for success.
+emu_train() {
+	f=$(emu_project_family "$1" "$2")
+	if [ "$f" = analyze-conversations ]; then
+		printf '{"modelLabel":"%s","trainingMode":"standard","trainingConfigVersion":"latest"}' "$3" > "$T/emu.req"
+	else
+		printf '{"modelLabel":"%s","trainingConfigVersion":"latest"}' "$3" > "$T/emu.req"
+	fi
+	emu_call "$1" POST "$(emu_endpoint "$1")/language/authoring/$f/projects/$2/:train?api-version=2023-04-01" "$T/emu.req" > /dev/null
+	[ "$(cat "$T/emu.status")" = 202 ] ||
+	    fail "train $2 on $1: HTTP $(cat "$T/emu.status") $(cat "$T/emu.body")"
+	emu_wait_job "$1" "$(emu_oploc)" > /dev/null
+}
+
+# emu_deploy RESOURCE PROJECT DEPLOYMENT LABEL: deploys and waits.
+emu_deploy() {
+	f=$(emu_project_family "$1" "$2")
+	printf '{"trainedModelLabel":"%s"}' "$4" > "$T/emu.req"
+	emu_call "$1" PUT "$(emu_endpoint "$1")/language/authoring/$f/projects/$2/deployments/$3?api-version=2023-04-01" "$T/emu.req" > /dev/null
+	[ "$(cat "$T/emu.status")" = 202 ] ||
+	    fail "deploy $2/$3 on $1: HTTP $(cat "$T/emu.status") $(cat "$T/emu.body")"
+	emu_wait_job "$1" "$(emu_oploc)" > /dev/null
+}
