@@ -11,7 +11,6 @@
  * measure only the attempt itself and http_run() can sleep in
  * curl_multi_poll() exactly until the next timer.
  */
-#include <arpa/inet.h>
 #include <ctype.h>
 #include <curl/curl.h>
 #include <stdint.h>
@@ -24,13 +23,13 @@
 #include <cjson/cJSON.h>
 
 #include "http.h"
+#include "httpurl.h"
 #include "pace.h"
 
 #ifndef STANDBY_VERSION
 #define STANDBY_VERSION "0.0.0"
 #endif
 
-#define URL_MAX 8192
 /* The longest sleep in curl_multi_poll() while an interrupt flag is
  * watched: the promptness of Ctrl-C. */
 #define INTERRUPT_POLL_MS 100
@@ -80,6 +79,7 @@ struct xfer {
 	size_t max_body;
 	char reqid[37];
 	int redirects;
+	int retries; /* taken so far */
 	http_done_fn done;
 	void *arg;
 	/* The attempt in flight. */
@@ -103,6 +103,7 @@ struct http {
 	struct host *hosts;
 	uint64_t rng;
 	int warned_plain, warned_insecure;
+	int depth; /* inside a completion callback */
 };
 
 static const char *const idempotent[] = { "GET", "HEAD", "PUT", "DELETE",
@@ -132,7 +133,7 @@ static void logf_(struct http *h, int level, const char *fmt, ...)
 static void
 logf_(struct http *h, int level, const char *fmt, ...)
 {
-	struct buf b = { .max = 2 * URL_MAX };
+	struct buf b = { .max = 2 * HTTPURL_MAX };
 	va_list ap;
 
 	if (h->o.log == NULL)
@@ -203,169 +204,30 @@ resp_clear(struct http_resp *r)
 	r->status = 0;
 }
 
-/* ---- URLs ------------------------------------------------------------- */
-
-struct urlparts {
-	char *scheme, *host, *port;
-};
-
-static void
-urlparts_free(struct urlparts *u)
-{
-	curl_free(u->scheme);
-	curl_free(u->host);
-	curl_free(u->port);
-}
-
-static int
-url_parts(const char *url, struct urlparts *u)
-{
-	CURLU *cu = curl_url();
-	int rc = -1;
-
-	memset(u, 0, sizeof(*u));
-	if (cu == NULL)
-		return -1;
-	if (curl_url_set(cu, CURLUPART_URL, url, 0) != CURLUE_OK ||
-	    curl_url_get(cu, CURLUPART_SCHEME, &u->scheme, 0) != CURLUE_OK ||
-	    curl_url_get(cu, CURLUPART_HOST, &u->host, 0) != CURLUE_OK ||
-	    curl_url_get(cu, CURLUPART_PORT, &u->port, CURLU_DEFAULT_PORT) !=
-	        CURLUE_OK) {
-		urlparts_free(u);
-		memset(u, 0, sizeof(*u));
-		goto out;
-	}
-	rc = 0;
-out:
-	curl_url_cleanup(cu);
-	return rc;
-}
-
-static int
-host_is_loopback(const char *host)
-{
-	struct in_addr a4;
-	size_t n = strlen(host);
-
-	if (strcasecmp(host, "localhost") == 0 ||
-	    strcasecmp(host, "localhost.") == 0)
-		return 1;
-	if (strcmp(host, "[::1]") == 0 || strcmp(host, "::1") == 0)
-		return 1;
-	if (n > 0 && inet_pton(AF_INET, host, &a4) == 1)
-		return (ntohl(a4.s_addr) >> 24) == 127;
-	return 0;
-}
-
 int
 http_url_is_loopback(const char *url)
 {
-	struct urlparts u;
-	int r;
-
-	if (url == NULL || url_parts(url, &u) != 0)
-		return 0;
-	r = host_is_loopback(u.host);
-	urlparts_free(&u);
-	return r;
-}
-
-/* "scheme://host:port", lower-cased; NULL when url does not parse. */
-static char *
-url_origin(const char *url)
-{
-	struct urlparts u;
-	struct buf b = { .max = URL_MAX };
-	char *p;
-
-	if (url_parts(url, &u) != 0)
-		return NULL;
-	buf_addf(&b, "%s://%s:%s", u.scheme, u.host, u.port);
-	urlparts_free(&u);
-	if (b.failed) {
-		buf_release(&b);
-		return NULL;
-	}
-	for (p = b.data; *p != '\0'; p++)
-		*p = (char)tolower((unsigned char)*p);
-	return buf_take(&b);
-}
-
-/* Appends url to b without user info, and with every query value other
- * than api-version replaced: SAS signatures and codes travel in queries. */
-static void
-add_redacted_url(struct buf *b, const char *url)
-{
-	CURLU *cu = curl_url();
-	char *scheme = NULL, *host = NULL, *port = NULL, *path = NULL;
-	char *query = NULL;
-	const char *p, *amp, *eq;
-
-	if (cu == NULL ||
-	    curl_url_set(cu, CURLUPART_URL, url, 0) != CURLUE_OK ||
-	    curl_url_get(cu, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
-	    curl_url_get(cu, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
-	    curl_url_get(cu, CURLUPART_PATH, &path, 0) != CURLUE_OK) {
-		buf_addstr(b, "(invalid URL)");
-		goto out;
-	}
-	curl_url_get(cu, CURLUPART_PORT, &port, 0);
-	curl_url_get(cu, CURLUPART_QUERY, &query, 0);
-	buf_addf(b, "%s://%s", scheme, host);
-	if (port != NULL)
-		buf_addf(b, ":%s", port);
-	buf_addstr(b, path);
-	if (query == NULL)
-		goto out;
-	buf_addch(b, '?');
-	for (p = query; *p != '\0'; p = *amp ? amp + 1 : amp) {
-		amp = strchr(p, '&');
-		if (amp == NULL)
-			amp = p + strlen(p);
-		eq = memchr(p, '=', (size_t)(amp - p));
-		if (p != query)
-			buf_addch(b, '&');
-		if (eq == NULL ||
-		    ((size_t)(eq - p) == strlen("api-version") &&
-		        strncasecmp(p, "api-version", (size_t)(eq - p)) == 0))
-			buf_add(b, p, (size_t)(amp - p));
-		else {
-			buf_add(b, p, (size_t)(eq - p));
-			buf_addstr(b, "=REDACTED");
-		}
-	}
-out:
-	curl_free(scheme);
-	curl_free(host);
-	curl_free(port);
-	curl_free(path);
-	curl_free(query);
-	curl_url_cleanup(cu);
-}
-
-static char *
-redacted_url(const char *url)
-{
-	struct buf b = { .max = 2 * URL_MAX };
-
-	add_redacted_url(&b, url);
-	return buf_take(&b);
+	return httpurl_is_loopback(url);
 }
 
 /* The plain-http and --insecure rules, for the first URL and each hop. */
 static int
 check_url_allowed(struct http *h, const char *url, struct err *err)
 {
-	struct urlparts u;
-	char *shown = redacted_url(url);
+	struct {
+		char *scheme, *host;
+	} u;
+	char *shown = httpurl_redacted(url);
 	int rc = -1, loop;
 
-	if (url_parts(url, &u) != 0) {
-		err_set(err, ERR_HTTP, "invalid URL '%s'",
-		    shown ? shown : "(invalid URL)");
+	if (shown == NULL)
+		return err_set(err, ERR_NOMEM, "out of memory");
+	if (httpurl_split(url, &u.scheme, &u.host) != 0) {
+		/* Not echoed: a URL that does not parse may hold anything. */
+		err_set(err, ERR_HTTP, "invalid URL");
 		goto out;
 	}
-	loop = host_is_loopback(u.host);
+	loop = httpurl_host_is_loopback(u.host);
 	if (strcasecmp(u.scheme, "https") != 0 &&
 	    strcasecmp(u.scheme, "http") != 0) {
 		err_set(err, ERR_HTTP, "%s: unsupported scheme '%s'", shown,
@@ -392,8 +254,7 @@ check_url_allowed(struct http *h, const char *url, struct err *err)
 		if (!loop) {
 			err_set(err, ERR_HTTP,
 			    "%s: --insecure is allowed only for a loopback "
-			    "host "
-			    "(127.0.0.1, ::1, localhost)",
+			    "host (127.0.0.1, ::1, localhost)",
 			    shown);
 			goto out_u;
 		}
@@ -407,7 +268,8 @@ check_url_allowed(struct http *h, const char *url, struct err *err)
 	}
 	rc = 0;
 out_u:
-	urlparts_free(&u);
+	free(u.scheme);
+	free(u.host);
 out:
 	free(shown);
 	return rc;
@@ -455,8 +317,6 @@ http_new(struct http **out, const struct http_opts *opts, struct err *err)
 		h->o.max_body = (size_t)64 << 20;
 	if (h->o.max_redirects == 0)
 		h->o.max_redirects = 5;
-	if (h->o.max_redirects < 0)
-		h->o.max_redirects = 0;
 	if (h->o.pace_get_per_min == 0)
 		h->o.pace_get_per_min = 100;
 	if (h->o.pace_post_per_min == 0)
@@ -685,6 +545,12 @@ http_submit(struct http *h, const struct http_req *req, http_done_fn done,
 		err_set(err, ERR_HTTP, "request without a method or URL");
 		goto out;
 	}
+	/* Else a callback that resubmits on failure would never let an
+	 * interrupted run end. */
+	if (h->o.interrupted != NULL && *h->o.interrupted) {
+		err_set(err, ERR_INTERRUPTED, "interrupted");
+		goto out;
+	}
 	x = calloc(1, sizeof(*x));
 	if (x == NULL) {
 		err_set(err, ERR_NOMEM, "out of memory");
@@ -696,8 +562,8 @@ http_submit(struct http *h, const struct http_req *req, http_done_fn done,
 		err_set(err, ERR_HTTP, "unsupported method '%s'", req->method);
 		goto out;
 	}
-	if (strlen(req->url) > URL_MAX) {
-		err_set(err, ERR_HTTP, "URL longer than %d bytes", URL_MAX);
+	if (strlen(req->url) > HTTPURL_MAX) {
+		err_set(err, ERR_HTTP, "URL longer than %d bytes", HTTPURL_MAX);
 		goto out;
 	}
 	if (check_url_allowed(h, req->url, err) != 0)
@@ -710,8 +576,8 @@ http_submit(struct http *h, const struct http_req *req, http_done_fn done,
 		goto out;
 	}
 	x->url = strdup(req->url);
-	x->origin0 = url_origin(req->url);
-	x->origin = url_origin(req->url);
+	x->origin0 = httpurl_origin(req->url);
+	x->origin = httpurl_origin(req->url);
 	x->content_type =
 	    strdup(req->content_type ? req->content_type : "application/json");
 	if (req->body != NULL) {
@@ -853,6 +719,17 @@ on_header(char *ptr, size_t size, size_t nitems, void *arg)
 }
 
 static int
+has_header(const struct curl_slist *s, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (; s != NULL; s = s->next)
+		if (strncasecmp(s->data, name, n) == 0 && s->data[n] == ':')
+			return 1;
+	return 0;
+}
+
+static int
 add_attempt_header(struct xfer *x, const char *line)
 {
 	struct curl_slist *n = curl_slist_append(x->attempt_hdrs, line);
@@ -880,7 +757,7 @@ build_attempt_headers(struct xfer *x)
 	buf_addf(&b, "x-ms-client-request-id: %s", x->reqid);
 	if (b.failed || add_attempt_header(x, buf_str(&b)) != 0)
 		goto out;
-	if (x->body != NULL) {
+	if (x->body != NULL && !has_header(x->headers, "content-type")) {
 		buf_reset(&b);
 		buf_addf(&b, "Content-Type: %s", x->content_type);
 		if (b.failed || add_attempt_header(x, buf_str(&b)) != 0)
@@ -905,6 +782,7 @@ start_attempt(struct xfer *x, struct host *host, struct err *err)
 	x->resp.body.max = x->max_body;
 	x->overflow = 0;
 	x->body_off = 0;
+	x->body_read = 0;
 	x->errbuf[0] = '\0';
 	curl_slist_free_all(x->attempt_hdrs);
 	x->attempt_hdrs = NULL;
@@ -953,8 +831,10 @@ start_attempt(struct xfer *x, struct host *host, struct err *err)
 		curl_easy_setopt(e, CURLOPT_POSTFIELDS, "");
 		curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, 0L);
 	}
-	if (strcmp(x->method, "GET") != 0 && strcmp(x->method, "HEAD") != 0 &&
-	    strcmp(x->method, "POST") != 0)
+	/* CURLOPT_POST above makes any body a POST; name the real method. */
+	if (strcmp(x->method, "POST") != 0 &&
+	    (x->body != NULL || strcmp(x->method, "GET") != 0) &&
+	    strcmp(x->method, "HEAD") != 0)
 		curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, x->method);
 	if (curl_multi_add_handle(h->multi, e) != CURLM_OK) {
 		curl_easy_cleanup(e);
@@ -963,7 +843,7 @@ start_attempt(struct xfer *x, struct host *host, struct err *err)
 	}
 	x->state = X_ACTIVE;
 	x->attempt_ms = now(h);
-	x->resp.attempts++;
+	x->resp.attempts = 1 + x->retries;
 	x->resp.method = x->method;
 	x->host = host;
 	host->active++;
@@ -996,14 +876,17 @@ complete(struct xfer *x, const struct err *e)
 
 	unlink_xfer(h, x);
 	if (x->resp.url == NULL)
-		x->resp.url = redacted_url(x->url);
+		x->resp.url = httpurl_redacted(x->url);
 	free(x->resp.content_type);
 	x->resp.content_type = NULL;
 	ct = http_resp_header(&x->resp, "content-type");
 	if (ct != NULL)
 		x->resp.content_type = strdup(ct);
-	if (x->done != NULL)
+	if (x->done != NULL) {
+		h->depth++;
 		x->done(x->arg, &x->resp, e);
+		h->depth--;
+	}
 	xfer_free(x);
 }
 
@@ -1109,9 +992,9 @@ schedule_retry(struct xfer *x, int allowed, long long asked_ms, const char *why)
 {
 	struct http *h = x->h;
 	long long t = now(h), d, half, spent;
-	int n = x->resp.attempts;
+	int n = x->retries + 1;
 
-	if (!allowed || n > h->o.max_retries)
+	if (!allowed || x->retries >= h->o.max_retries)
 		return 0;
 	if (asked_ms >= 0)
 		d = asked_ms;
@@ -1137,6 +1020,7 @@ schedule_retry(struct xfer *x, int allowed, long long asked_ms, const char *why)
 	logf_(h, HTTP_LOG_INFO, "%s %s: %s; retry %d/%d in %lld ms%s",
 	    x->method, x->resp.url, why, x->resp.attempts, h->o.max_retries, d,
 	    asked_ms >= 0 ? " (as the service asked)" : "");
+	x->retries++;
 	x->state = X_WAIT;
 	x->wake_ms = t + d;
 	return 1;
@@ -1179,8 +1063,8 @@ follow(struct xfer *x, struct err *err)
 		    err, "%s %s: redirect refused", x->method, x->resp.url);
 		goto out;
 	}
-	origin = url_origin(next);
-	shown = redacted_url(next);
+	origin = httpurl_origin(next);
+	shown = httpurl_redacted(next);
 	if (origin == NULL || shown == NULL) {
 		err_set(err, ERR_NOMEM, "out of memory");
 		goto out;
@@ -1241,7 +1125,7 @@ attempt_done(struct xfer *x, CURLcode c)
 	end_attempt(x);
 	x->resp.status = status;
 	free(x->resp.url);
-	x->resp.url = redacted_url(x->url);
+	x->resp.url = httpurl_redacted(x->url);
 	if (x->resp.url == NULL) {
 		err_set(&e, ERR_NOMEM, "out of memory");
 		complete(x, &e);
@@ -1299,7 +1183,7 @@ attempt_done(struct xfer *x, CURLcode c)
 	}
 	logf_(h, HTTP_LOG_DEBUG, "%s %s -> %ld (%lld ms, attempt %d)", m,
 	    x->resp.url, status, ms, x->resp.attempts);
-	if (is_redirect(status) && h->o.max_redirects >= 0) {
+	if (is_redirect(status) && h->o.max_redirects > 0) {
 		r = follow(x, &e);
 		if (r == 1)
 			return;
@@ -1345,7 +1229,7 @@ fail_all(struct http *h, enum err_code code, const char *msg)
 	while ((x = h->xfers) != NULL) {
 		end_attempt(x);
 		if (x->resp.url == NULL)
-			x->resp.url = redacted_url(x->url);
+			x->resp.url = httpurl_redacted(x->url);
 		err_set(&e, code, "%s %s: %s", x->method,
 		    x->resp.url ? x->resp.url : "", msg);
 		x->resp.maybe_sent =
@@ -1465,6 +1349,9 @@ http_run(struct http *h, long timeout_ms, struct err *err)
 {
 	long long deadline = timeout_ms < 0 ? -1 : now(h) + timeout_ms;
 
+	if (h->depth > 0)
+		return err_set(err, ERR_HTTP,
+		    "http_run called from a completion callback");
 	if (drive(h, deadline, NULL, err) != 0)
 		return -1;
 	return h->pending;
@@ -1506,6 +1393,10 @@ do_one(struct http *h, const struct http_req *req, struct http_resp **out,
 	struct do_result d = { 0 };
 
 	*out = NULL;
+	if (h->depth > 0)
+		return err_set(err, ERR_HTTP,
+		    "http_do called from a completion callback; use "
+		    "http_submit there");
 	if (http_submit(h, req, do_done, &d, err) != 0)
 		return -1;
 	if (drive(h, -1, &d.done, err) != 0 && !d.done)

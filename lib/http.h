@@ -41,7 +41,8 @@ struct http_opts {
 	long low_speed_time_s;   /* abort below low_speed_limit for this long;
 	                            default 30 */
 	long low_speed_limit;    /* bytes/s, default 1 */
-	int max_retries;      /* retries after the first attempt, default 5 */
+	int max_retries;         /* retries after the first attempt, default 5;
+	                            -1 = none */
 	long retry_budget_ms; /* all retries of one request, default 300 000 */
 	long backoff_base_ms; /* first backoff, default 500 */
 	long backoff_max_ms;  /* default 30 000 */
@@ -51,13 +52,17 @@ struct http_opts {
 	 * NULL = nowhere.  lib/ never prints: the front end decides. */
 	void (*log)(void *arg, int level, const char *msg);
 	void *log_arg;
-	/* Injectable clock and sleep for tests; NULL = the real ones. */
+	/* Injectable monotonic clock in ms for tests; NULL = the real one.
+	 * Retry and pacing timers follow it (and http_run() sleeps by its
+	 * differences); libcurl's own timeouts use real time. */
 	long long (*now_ms)(void *arg);
 	void *clock_arg;
 	/* When set and non-zero, http_run() and http_do() return within about
 	 * 100 ms and every pending request ends with ERR_INTERRUPTED. */
 	volatile sig_atomic_t *interrupted;
-	int max_redirects; /* default 5; -1 = follow none */
+	/* Redirects followed per request, default 5; -1 = follow none (the
+	 * 3xx is the response). */
+	int max_redirects;
 	/* Pacing of a pace_key that http_pace_set() never named: default
 	 * 100 GET/HEAD and 10 other requests a minute (the authoring API's
 	 * documented limits); -1 = unlimited. */
@@ -117,7 +122,8 @@ struct http_resp {
  * response (after retries), err is NULL on a complete response of any
  * status, or set on a transport failure, timeout, oversized or
  * interrupted body.  Both are borrowed for the call.  The callback may
- * submit new requests. */
+ * submit new requests, but not call http_run(), http_do() or http_free()
+ * (those return an error). */
 typedef void (*http_done_fn)(
     void *arg, struct http_resp *resp, const struct err *err);
 

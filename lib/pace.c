@@ -18,6 +18,7 @@ pace_init(struct pace *p, double per_min, double burst, long long now_ms)
 	p->last_ms = now_ms;
 	p->hold_until_ms = now_ms;
 	p->slow_until_ms = now_ms;
+	p->throttled_ms = -1;
 }
 
 void
@@ -97,9 +98,13 @@ void
 pace_throttle(struct pace *p, long long now_ms, long long retry_after_ms)
 {
 	refill(p, now_ms);
-	p->factor /= 2;
-	if (p->factor < 1 / PACE_MIN_FACTOR)
-		p->factor = 1 / PACE_MIN_FACTOR;
+	if (p->throttled_ms < 0 ||
+	    now_ms - p->throttled_ms >= PACE_THROTTLE_GAP_MS) {
+		p->factor /= 2;
+		if (p->factor < 1 / PACE_MIN_FACTOR)
+			p->factor = 1 / PACE_MIN_FACTOR;
+		p->throttled_ms = now_ms;
+	}
 	p->slow_until_ms = now_ms + PACE_RECOVER_MS;
 	if (p->tokens > 0)
 		p->tokens = 0;

@@ -15,6 +15,9 @@
 
 /* How long a slow-down lasts before the rate doubles back. */
 #define PACE_RECOVER_MS 60000LL
+/* 429s closer together than this are one signal: requests already in
+ * flight when the first came must not halve the rate again. */
+#define PACE_THROTTLE_GAP_MS 2000LL
 /* The slowest a bucket gets: 1/PACE_MIN_FACTOR of its rate. */
 #define PACE_MIN_FACTOR 64.0
 
@@ -26,6 +29,7 @@ struct pace {
 	long long last_ms;       /* when tokens were last counted */
 	long long hold_until_ms; /* no token before this (Retry-After) */
 	long long slow_until_ms; /* when factor next doubles back */
+	long long throttled_ms;  /* last halving; -1 = never */
 };
 
 /* Sets p up full (burst tokens) at now_ms.  per_min <= 0 means unlimited;
@@ -44,8 +48,9 @@ long long pace_take(struct pace *p, long long now_ms);
 /* What pace_take() would answer, without taking anything. */
 long long pace_wait(const struct pace *p, long long now_ms);
 
-/* A 429 arrived at now_ms: halve the rate, empty the bucket, and give out
- * no token for retry_after_ms (0 = no hold). */
+/* A 429 arrived at now_ms: halve the rate (unless the last halving was
+ * under PACE_THROTTLE_GAP_MS ago), empty the bucket, and give out no token
+ * for retry_after_ms (0 = no hold). */
 void pace_throttle(struct pace *p, long long now_ms, long long retry_after_ms);
 
 /* The rate in effect at now_ms, in tokens a minute. */

@@ -942,6 +942,29 @@ test_redirect_loop_is_bounded(void)
 }
 
 static void
+test_redirects_can_be_left_to_the_caller(void)
+{
+	static const struct step st[] = {
+		{ A_REPLY, 302, "Location", "/next", 0, 0 },
+	};
+	struct http_opts o = { .max_redirects = -1 };
+	struct http_resp *r = NULL;
+	struct err err = { 0 };
+	START(st);
+	struct http *h = client(&o);
+	struct http_req req = { .method = "GET", .url = url(s, "/") };
+	int rc = http_do(h, &req, &r, &err), n = s->nreq;
+
+	srv_stop(s);
+	http_free(h);
+	T_EQ_INT(rc, 0);
+	T_EQ_INT(n, 1);
+	T_EQ_INT(r->status, 302);
+	T_EQ_STR(http_resp_header(r, "location"), "/next");
+	http_resp_free(r);
+}
+
+static void
 test_redirect_to_plain_http_elsewhere_is_refused(void)
 {
 	static const struct step st[] = {
@@ -1295,6 +1318,135 @@ test_retry_after_http_date_is_honoured(void)
 	T_CONTAINS(logs.text, "(as the service asked)");
 }
 
+static long long
+fast_clock(void *arg)
+{
+	(void)arg;
+	return ms_now() * 20;
+}
+
+static void
+test_injected_clock_drives_retry_timers(void)
+{
+	static const struct step st[] = {
+		{ A_REPLY, 503, "Retry-After", "10", 0, 0 },
+		{ A_REPLY, 200, 0, 0, 0, 0 },
+	};
+	struct http_opts o = { .now_ms = fast_clock };
+	struct http_resp *r = NULL;
+	struct err err = { 0 };
+	START(st);
+	struct http *h = client(&o);
+	struct http_req req = { .method = "GET", .url = url(s, "/") };
+	long long t0 = ms_now(), dt;
+	int rc = http_do(h, &req, &r, &err);
+
+	dt = ms_now() - t0;
+	srv_stop(s);
+	http_free(h);
+	T_EQ_INT(rc, 0);
+	T_EQ_INT(r->status, 200);
+	T_EQ_INT(r->attempts, 2);
+	http_resp_free(r);
+	/* 10 s on a clock 20 times fast: half a second (plus a poll). */
+	T_CONTAINS(logs.text, "retry 1/5 in 10000 ms");
+	T_OK(dt >= 400);
+	T_OK(dt < 2000);
+}
+
+struct nested {
+	struct http *h;
+	const char *url;
+	int rc;
+	struct err err;
+};
+
+static void
+nested_done(void *arg, struct http_resp *resp, const struct err *e)
+{
+	struct nested *n = arg;
+	struct http_req req = { .method = "GET", .url = n->url };
+	struct http_resp *r = NULL;
+
+	(void)resp;
+	(void)e;
+	n->rc = http_do(n->h, &req, &r, &n->err);
+	http_resp_free(r);
+}
+
+static void
+test_http_do_inside_a_callback_is_refused(void)
+{
+	static const struct step st[] = { { A_REPLY, 200, 0, 0, 0, 0 } };
+	struct http_opts o = { 0 };
+	struct err err = { 0 };
+	START(st);
+	struct http *h = client(&o);
+	struct nested n = { .h = h, .url = url(s, "/") };
+	struct http_req req = { .method = "GET", .url = n.url };
+
+	T_EQ_INT(http_submit(h, &req, nested_done, &n, &err), 0);
+	T_EQ_INT(http_run(h, -1, &err), 0);
+	srv_stop(s);
+	http_free(h);
+	T_EQ_INT(n.rc, -1);
+	T_CONTAINS(n.err.msg, "use http_submit there");
+}
+
+static void
+test_methods_with_bodies_keep_their_names(void)
+{
+	static const struct step st[] = { { A_REPLY, 200, 0, 0, 0, 0 } };
+	struct http_opts o = { 0 };
+	struct http_resp *r = NULL;
+	struct err err = { 0 };
+	START(st);
+	struct http *h = client(&o);
+	struct http_req req = { .method = "PATCH",
+		.url = url(s, "/"),
+		.body = "{\"a\":null}",
+		.body_len = 10,
+		.content_type = "application/merge-patch+json" };
+	char m0[8], m1[8], m2[8], ct[128];
+	size_t len0;
+
+	T_EQ_INT(http_do(h, &req, &r, &err), 0);
+	http_resp_free(r);
+	snprintf(ct, sizeof(ct), "%s", s->ctype);
+	req.method = "GET";
+	T_EQ_INT(http_do(h, &req, &r, &err), 0);
+	http_resp_free(r);
+	req.method = "DELETE";
+	req.body = NULL;
+	T_EQ_INT(http_do(h, &req, &r, &err), 0);
+	http_resp_free(r);
+	snprintf(m0, sizeof(m0), "%s", s->method[0]);
+	snprintf(m1, sizeof(m1), "%s", s->method[1]);
+	snprintf(m2, sizeof(m2), "%s", s->method[2]);
+	len0 = s->body_len[0];
+	srv_stop(s);
+	http_free(h);
+	T_EQ_STR(m0, "PATCH");
+	T_EQ_INT(len0, 10);
+	T_EQ_STR(ct, "application/merge-patch+json");
+	T_EQ_STR(m1, "GET");
+	T_EQ_STR(m2, "DELETE");
+}
+
+static void
+test_submit_is_refused_once_interrupted(void)
+{
+	static volatile sig_atomic_t flag = 1;
+	struct http_opts o = { .interrupted = &flag };
+	struct http *h = client(&o);
+	struct err err = { 0 };
+	struct http_req req = { .method = "GET", .url = "http://127.0.0.1:1/" };
+
+	T_EQ_INT(http_submit(h, &req, NULL, NULL, &err), -1);
+	T_EQ_INT(err.code, ERR_INTERRUPTED);
+	http_free(h);
+}
+
 /* ---- JSON on hand-made responses ------------------------------------- */
 
 static int
@@ -1396,6 +1548,7 @@ main(void)
 	T_RUN(test_redirect_to_another_host_drops_the_secret);
 	T_RUN(test_redirect_to_another_port_drops_the_secret);
 	T_RUN(test_redirect_loop_is_bounded);
+	T_RUN(test_redirects_can_be_left_to_the_caller);
 	T_RUN(test_redirect_to_plain_http_elsewhere_is_refused);
 	T_RUN(test_many_requests_share_capped_kept_alive_connections);
 	T_RUN(test_callback_may_submit_more);
@@ -1408,6 +1561,10 @@ main(void)
 	T_RUN(test_secrets_and_query_values_never_reach_the_log);
 	T_RUN(test_retry_after_past_the_budget_is_not_awaited);
 	T_RUN(test_retry_after_http_date_is_honoured);
+	T_RUN(test_injected_clock_drives_retry_timers);
+	T_RUN(test_http_do_inside_a_callback_is_refused);
+	T_RUN(test_methods_with_bodies_keep_their_names);
+	T_RUN(test_submit_is_refused_once_interrupted);
 	T_RUN(test_json_needs_a_json_content_type);
 	T_RUN(test_invalid_and_truncated_json_name_the_offset);
 	T_RUN(test_resp_check_maps_statuses);

@@ -62,6 +62,21 @@ test_throttle_halves_the_rate_and_empties_the_bucket(void)
 }
 
 static void
+test_a_burst_of_429s_halves_the_rate_once(void)
+{
+	struct pace p;
+	int i;
+
+	pace_init(&p, 60, 5, 0);
+	/* Six requests in flight all come back 429 at about once. */
+	for (i = 0; i < 6; i++)
+		pace_throttle(&p, 100 + i * 10, 0);
+	T_OK(pace_rate(&p, 200) > 29.9 && pace_rate(&p, 200) < 30.1);
+	pace_throttle(&p, 100 + PACE_THROTTLE_GAP_MS, 0);
+	T_OK(pace_rate(&p, 3000) > 14.9 && pace_rate(&p, 3000) < 15.1);
+}
+
+static void
 test_throttle_holds_tokens_for_retry_after(void)
 {
 	struct pace p;
@@ -80,11 +95,12 @@ test_rate_recovers_after_a_quiet_minute(void)
 
 	pace_init(&p, 60, 1, 0);
 	pace_throttle(&p, 0, 0);
-	pace_throttle(&p, 0, 0);
-	T_OK(pace_rate(&p, 1000) < 15.1);
-	T_OK(pace_rate(&p, PACE_RECOVER_MS + 1) > 29.9);
-	T_OK(pace_rate(&p, PACE_RECOVER_MS + 1) < 30.1);
-	T_OK(pace_rate(&p, 2 * PACE_RECOVER_MS + 1) > 59.9);
+	pace_throttle(&p, PACE_THROTTLE_GAP_MS, 0);
+	T_OK(pace_rate(&p, PACE_THROTTLE_GAP_MS) < 15.1);
+	T_OK(pace_rate(&p, PACE_THROTTLE_GAP_MS + PACE_RECOVER_MS + 1) > 29.9);
+	T_OK(pace_rate(&p, PACE_THROTTLE_GAP_MS + PACE_RECOVER_MS + 1) < 30.1);
+	T_OK(pace_rate(&p, PACE_THROTTLE_GAP_MS + 2 * PACE_RECOVER_MS + 1) >
+	    59.9);
 	T_OK(pace_rate(&p, 10 * PACE_RECOVER_MS) < 60.1);
 }
 
@@ -96,8 +112,8 @@ test_rate_never_falls_below_the_floor(void)
 
 	pace_init(&p, 64, 1, 0);
 	for (i = 0; i < 20; i++)
-		pace_throttle(&p, 0, 0);
-	T_OK(pace_rate(&p, 0) > 0.99 && pace_rate(&p, 0) < 1.01);
+		pace_throttle(&p, i * PACE_THROTTLE_GAP_MS, 0);
+	T_OK(pace_rate(&p, 40000) > 0.99 && pace_rate(&p, 40000) < 1.01);
 }
 
 static void
@@ -142,6 +158,7 @@ main(void)
 	T_RUN(test_wait_does_not_take);
 	T_RUN(test_tokens_never_exceed_the_burst);
 	T_RUN(test_throttle_halves_the_rate_and_empties_the_bucket);
+	T_RUN(test_a_burst_of_429s_halves_the_rate_once);
 	T_RUN(test_throttle_holds_tokens_for_retry_after);
 	T_RUN(test_rate_recovers_after_a_quiet_minute);
 	T_RUN(test_rate_never_falls_below_the_floor);
