@@ -10,11 +10,11 @@
 #include <string.h>
 #include <strings.h>
 
-/* OpenSSL's ERR_STATEFILE typedef collides with lib/err.h's ERR_STATEFILE. */
-#define ERR_STATEFILE OSSL_ERR_STATE
+/* OpenSSL's ERR_STATE typedef collides with lib/err.h's ERR_STATE. */
+#define ERR_STATE OSSL_ERR_STATE
 #include <openssl/crypto.h>
 
-#undef ERR_STATEFILE
+#undef ERR_STATE
 
 #include "emu.h"
 

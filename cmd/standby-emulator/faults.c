@@ -11,11 +11,11 @@
 #include <string.h>
 #include <strings.h>
 
-/* OpenSSL's ERR_STATEFILE typedef collides with lib/err.h's ERR_STATEFILE. */
-#define ERR_STATEFILE OSSL_ERR_STATE
+/* OpenSSL's ERR_STATE typedef collides with lib/err.h's ERR_STATE. */
+#define ERR_STATE OSSL_ERR_STATE
 #include <openssl/rand.h>
 
-#undef ERR_STATEFILE
+#undef ERR_STATE
 
 #include "emu.h"
 

@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* OpenSSL's ERR_STATEFILE typedef collides with lib/err.h's ERR_STATEFILE. */
-#define ERR_STATEFILE OSSL_ERR_STATE
+/* OpenSSL's ERR_STATE typedef collides with lib/err.h's ERR_STATE. */
+#define ERR_STATE OSSL_ERR_STATE
 #include <openssl/bio.h>
 #include <openssl/ec.h>
 #include <openssl/evp.h>
@@ -18,7 +18,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
-#undef ERR_STATEFILE
+#undef ERR_STATE
 
 #include "emu.h"
 
