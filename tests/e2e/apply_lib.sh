@@ -61,3 +61,26 @@ expect_empty_plan() {
 	after=$(apply_changes | wc -l)
 	[ "$before" = "$after" ] || fail "an apply with nothing to do sent $((after - before)) changing requests"
 }
+
+# apply_crash_test POINT [EXPORTS]: kills an apply (SIGKILL from the crash
+# hook) at POINT, then checks that the next apply resumes and converges:
+# exit 0, no job sent twice, and nothing left to do.  An export whose
+# job URL was never journaled is exported again (a read: safe); EXPORTS
+# is how many export requests are then allowed (default 2, one each).
+apply_crash_test() {
+	apply_setup
+	export STANDBY_CRASH_AT="$1"
+	run standby apply -f "$CFG" --auto-approve
+	unset STANDBY_CRASH_AT
+	expect_exit 137
+	run standby apply -f "$CFG" --auto-approve --recheck-wait 3s
+	expect_exit 0
+	expect_stderr_contains 'took over the lock'
+	expect_stdout_contains 'resuming'
+	expect_stdout_contains 'Resumed from an interrupted apply'
+	n=$(apply_changes east | grep -c ':export$')
+	[ "$n" -le "${2:-2}" ] || fail "$n exports, want at most ${2:-2}"
+	dups=$(apply_changes | grep -v ':export$' | sort | uniq -d)
+	[ -z "$dups" ] || fail "requests sent twice: $dups"
+	expect_empty_plan
+}
