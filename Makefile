@@ -114,6 +114,12 @@ FUZZ_SECONDS ?= 60
 fuzz: deps-check
 	@sh tests/fuzz/run.sh "$(FUZZ_SECONDS)"
 
+# Speed and memory goals live in benchmarks, not in timed tests: every
+# tests/tools/*_bench prints its times and peak RSS.
+bench: tests
+	@for b in $(BUILD)/tests/tools/*_bench; do \
+	    [ -x "$$b" ] || continue; "$$b" || exit 1; done
+
 headers:
 	@for h in lib/*.h; do \
 	    echo "#include \"$$(basename $$h)\"" | \
@@ -134,7 +140,7 @@ install: all
 clean:
 	rm -rf $(BUILD) build
 
-.PHONY: all tests deps deps-check check asan valgrind fuzz headers format \
+.PHONY: all tests deps deps-check check asan valgrind fuzz bench headers format \
 	format-check install clean
 .SUFFIXES:
 

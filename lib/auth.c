@@ -39,6 +39,7 @@ struct waiter {
 struct auth {
 	struct auth_opts o;
 	char *key_env, *key_file, *key_header, *client_id, *tenant_id;
+	char *client_secret_env, *authority_host;
 	char *line;           /* the header line; scrubbed when replaced */
 	long long expires_ms; /* token expiry; 0 for keys */
 	int fetching;
@@ -219,6 +220,9 @@ out:
 	return rc;
 }
 
+static int client_secret_parts(const struct auth *a, const char **tenant,
+    const char **client, const char **secret, struct err *err);
+
 static int
 need_env(const char *name, struct err *err)
 {
@@ -246,7 +250,9 @@ auth_new(struct auth **out, const struct auth_opts *opts, struct err *err)
 	                             : "Ocp-Apim-Subscription-Key",
 	        &a->key_header) != 0 ||
 	    dup_opt(opts->client_id, &a->client_id) != 0 ||
-	    dup_opt(opts->tenant_id, &a->tenant_id) != 0) {
+	    dup_opt(opts->tenant_id, &a->tenant_id) != 0 ||
+	    dup_opt(opts->client_secret_env, &a->client_secret_env) != 0 ||
+	    dup_opt(opts->authority_host, &a->authority_host) != 0) {
 		err_set(err, ERR_NOMEM, "out of memory");
 		goto out;
 	}
@@ -269,10 +275,8 @@ auth_new(struct auth **out, const struct auth_opts *opts, struct err *err)
 		break;
 	case AUTH_CLIENT_SECRET:
 		snprintf(a->desc, sizeof(a->desc), "client-secret");
-		if (opts->fetch == NULL &&
-		    (need_env("AZURE_TENANT_ID", err) != 0 ||
-		        need_env("AZURE_CLIENT_ID", err) != 0 ||
-		        need_env("AZURE_CLIENT_SECRET", err) != 0))
+		if (opts->fetch == NULL && client_secret_parts(a, NULL, NULL,
+					       NULL, err) != 0)
 			goto out;
 		break;
 	case AUTH_MANAGED_IDENTITY:
@@ -311,6 +315,8 @@ auth_free(struct auth *a)
 	free(a->key_header);
 	free(a->client_id);
 	free(a->tenant_id);
+	free(a->client_secret_env);
+	free(a->authority_host);
 	explicit_bzero(a, sizeof(*a));
 	free(a);
 }
@@ -531,22 +537,54 @@ out:
 	finish(a, e.code == ERR_NONE ? NULL : &e);
 }
 
+/* The tenant, client id and secret of the client-credentials flow: from
+ * the options (the configuration) first, else the AZURE_* variables.  An
+ * error names what is missing, never a value. */
+static int
+client_secret_parts(const struct auth *a, const char **tenant,
+    const char **client, const char **secret, struct err *err)
+{
+	const char *senv = a->client_secret_env;
+	const char *t = a->tenant_id, *c = a->client_id, *s;
+
+	if (senv == NULL || senv[0] == '\0')
+		senv = "AZURE_CLIENT_SECRET";
+	if (t == NULL || t[0] == '\0') {
+		if (need_env("AZURE_TENANT_ID", err) != 0)
+			return -1;
+		t = getenv("AZURE_TENANT_ID");
+	}
+	if (c == NULL || c[0] == '\0') {
+		if (need_env("AZURE_CLIENT_ID", err) != 0)
+			return -1;
+		c = getenv("AZURE_CLIENT_ID");
+	}
+	if (need_env(senv, err) != 0)
+		return -1;
+	s = getenv(senv);
+	if (tenant != NULL)
+		*tenant = t;
+	if (client != NULL)
+		*client = c;
+	if (secret != NULL)
+		*secret = s;
+	return 0;
+}
+
 static int
 client_secret_submit(struct auth *a, struct http *h, struct err *err)
 {
 	struct buf url = { .max = 4096 }, body = { .max = 16384 };
 	const char *host = getenv("AZURE_AUTHORITY_HOST");
-	const char *tenant = getenv("AZURE_TENANT_ID");
-	const char *client = getenv("AZURE_CLIENT_ID");
-	const char *secret = getenv("AZURE_CLIENT_SECRET");
+	const char *tenant, *client, *secret;
 	struct http_req req = { 0 };
 	size_t n;
 	int rc = -1;
 
-	if (need_env("AZURE_TENANT_ID", err) != 0 ||
-	    need_env("AZURE_CLIENT_ID", err) != 0 ||
-	    need_env("AZURE_CLIENT_SECRET", err) != 0)
+	if (client_secret_parts(a, &tenant, &client, &secret, err) != 0)
 		return -1;
+	if (host == NULL || host[0] == '\0')
+		host = a->authority_host;
 	if (host == NULL || host[0] == '\0')
 		host = AUTHORITY;
 	n = strlen(host);

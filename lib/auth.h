@@ -41,8 +41,16 @@ struct auth_opts {
 	const char *key_header; /* default "Ocp-Apim-Subscription-Key"; the
 	                           OpenAI data plane uses "api-key" */
 	enum auth_audience audience;
-	const char *client_id;  /* managed identity: a user-assigned one */
-	const char *tenant_id;  /* Azure CLI: --tenant; NULL = default */
+	/* Client credentials: each falls back to its AZURE_* variable
+	 * (AZURE_TENANT_ID, AZURE_CLIENT_ID); the secret is read from the
+	 * variable client_secret_env names (default AZURE_CLIENT_SECRET).
+	 * Managed identity: client_id picks a user-assigned identity. */
+	const char *client_id;
+	const char *tenant_id;	       /* also the Azure CLI's --tenant */
+	const char *client_secret_env; /* the variable's name, never a value */
+	/* Entra ID authority; AZURE_AUTHORITY_HOST wins when set; NULL =
+	 * https://login.microsoftonline.com */
+	const char *authority_host;
 	long refresh_before_ms; /* renew this long before expiry; 300 000 */
 	long cli_timeout_ms;    /* az's time limit, default 60 000 */
 	void (*log)(void *arg, int level, const char *msg);

@@ -39,8 +39,7 @@ struct ctx {
 
 /* --- messages ------------------------------------------------------ */
 
-static void
-report(struct ctx *c, int line, int column, const char *path,
+static void report(struct ctx *c, int line, int column, const char *path,
     enum diag_severity sev, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
 
@@ -59,11 +58,10 @@ report(struct ctx *c, int line, int column, const char *path,
 		c->nomem = 1;
 }
 
-#define ERR_AT(c, n, path, ...)                                              \
+#define ERR_AT(c, n, path, ...)                                                \
 	report((c), (n)->line, (n)->column, (path), DIAG_ERROR, __VA_ARGS__)
-#define WARN_AT(c, n, path, ...)                                             \
-	report((c), (n)->line, (n)->column, (path), DIAG_WARNING,            \
-	    __VA_ARGS__)
+#define WARN_AT(c, n, path, ...)                                               \
+	report((c), (n)->line, (n)->column, (path), DIAG_WARNING, __VA_ARGS__)
 
 /* A user string cut to fit a message, at a UTF-8 character boundary. */
 struct shown {
@@ -248,8 +246,8 @@ secret_key(const char *key)
 	size_t i;
 
 	for (i = 0; key[i] != '\0' && i < sizeof(low) - 1; i++)
-		low[i] = (char)(key[i] >= 'A' && key[i] <= 'Z' ? key[i] + 32 :
-								 key[i]);
+		low[i] = (char)(key[i] >= 'A' && key[i] <= 'Z' ? key[i] + 32
+		                                               : key[i]);
 	low[i] = '\0';
 	if (ends_with(low, "_env") || ends_with(low, "-env") ||
 	    ends_with(low, "_file") || ends_with(low, "-file"))
@@ -377,8 +375,8 @@ scan_secrets(struct ctx *c, ynode *n, const char *path)
  * (with a suggestion), duplicates, inline secrets.  Returns 0 when map is a
  * mapping, -1 (reported) otherwise. */
 static int
-check_keys(struct ctx *c, ynode *map, const char *path,
-    const char *const *allowed)
+check_keys(
+    struct ctx *c, ynode *map, const char *path, const char *const *allowed)
 {
 	const char *const *a;
 	const char *hint;
@@ -387,8 +385,8 @@ check_keys(struct ctx *c, ynode *map, const char *path,
 	char *p;
 
 	if (map->type != YAMLTREE_MAP) {
-		ERR_AT(c, map, path, "expected a mapping, got %s",
-		    describe(map));
+		ERR_AT(
+		    c, map, path, "expected a mapping, got %s", describe(map));
 		return -1;
 	}
 	check_dups(c, map, path);
@@ -405,8 +403,9 @@ check_keys(struct ctx *c, ynode *map, const char *path,
 		} else if (secret_literal(c, k, map->items[i + 1], p)) {
 			/* reported; a suggestion would not help */
 		} else if (strcmp(k->value, "<<") == 0) {
-			ERR_AT(c, k, p, "merge keys (<<) are not supported; "
-					"write the fields out");
+			ERR_AT(c, k, p,
+			    "merge keys (<<) are not supported; "
+			    "write the fields out");
 		} else {
 			hint = closest(k->value, allowed);
 			if (hint != NULL)
@@ -435,8 +434,8 @@ field(struct ctx *c, ynode *map, ynode *where, const char *path,
 
 	if (is_null(v)) {
 		if (required)
-			ERR_AT(c, where, path, "missing required field '%s'",
-			    key);
+			ERR_AT(
+			    c, where, path, "missing required field '%s'", key);
 		return NULL;
 	}
 	return v;
@@ -473,8 +472,7 @@ get_str(struct ctx *c, ynode *map, ynode *where, const char *path,
 
 static int
 get_int(struct ctx *c, ynode *map, ynode *where, const char *path,
-    const char *key, int required, long long min, long long max,
-    long long *out)
+    const char *key, int required, long long min, long long max, long long *out)
 {
 	ynode *v = field(c, map, where, path, key, required);
 	long long ll;
@@ -499,8 +497,7 @@ get_int(struct ctx *c, ynode *map, ynode *where, const char *path,
 }
 
 static int
-get_bool(struct ctx *c, ynode *map, const char *path, const char *key,
-    int *out)
+get_bool(struct ctx *c, ynode *map, const char *path, const char *key, int *out)
 {
 	ynode *v = field(c, map, NULL, path, key, 0);
 	char *p;
@@ -612,7 +609,8 @@ get_str_list(struct ctx *c, ynode *map, ynode *where, const char *path,
 		return -1;
 	}
 	for (i = 0; i < v->n; i++) {
-		if (v->items[i]->type != YAMLTREE_SCALAR || is_null(v->items[i])) {
+		if (v->items[i]->type != YAMLTREE_SCALAR ||
+		    is_null(v->items[i])) {
 			ip = join_index(c, p, i);
 			ERR_AT(c, v->items[i], ip, "expected a string, got %s",
 			    describe(v->items[i]));
@@ -627,7 +625,8 @@ get_str_list(struct ctx *c, ynode *map, ynode *where, const char *path,
 			rc = -1;
 		}
 		for (i = 0; rc == 0 && i < v->n; i++) {
-			if (((*out)[i] = dup_str(c, v->items[i]->value)) == NULL)
+			if (((*out)[i] = dup_str(c, v->items[i]->value)) ==
+			    NULL)
 				rc = -1;
 			else
 				(*n)++;
@@ -655,9 +654,9 @@ name_chars(const char *s, size_t max)
 
 	for (i = 0; s[i] != '\0'; i++) {
 		if (!((s[i] >= 'a' && s[i] <= 'z') ||
-			(s[i] >= 'A' && s[i] <= 'Z') ||
-			(s[i] >= '0' && s[i] <= '9') || s[i] == '_' ||
-			s[i] == '.' || s[i] == '-'))
+		        (s[i] >= 'A' && s[i] <= 'Z') ||
+		        (s[i] >= '0' && s[i] <= '9') || s[i] == '_' ||
+		        s[i] == '.' || s[i] == '-'))
 			return 0;
 	}
 	return i >= 1 && i <= max;
@@ -716,8 +715,8 @@ config_parse_duration(const char *s, long long *seconds)
 }
 
 static void
-check_name(struct ctx *c, ynode *at, const char *path, const char *what,
-    const char *s)
+check_name(
+    struct ctx *c, ynode *at, const char *path, const char *what, const char *s)
 {
 	if (strlen(s) > 50)
 		ERR_AT(c, at, path,
@@ -740,7 +739,7 @@ valid_container(const char *s)
 		return 0;
 	for (i = 0; i < n; i++) {
 		if (!((s[i] >= 'a' && s[i] <= 'z') ||
-			(s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
+		        (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
 			return 0;
 		if (s[i] == '-' && s[i + 1] == '-')
 			return 0;
@@ -757,8 +756,8 @@ valid_env_name(const char *s)
 		return 0;
 	for (i = 0; s[i] != '\0'; i++)
 		if (!((s[i] >= 'a' && s[i] <= 'z') ||
-			(s[i] >= 'A' && s[i] <= 'Z') ||
-			(s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+		        (s[i] >= 'A' && s[i] <= 'Z') ||
+		        (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
 			return 0;
 	return 1;
 }
@@ -770,7 +769,7 @@ valid_region(const char *s)
 
 	for (i = 0; s[i] != '\0'; i++)
 		if (!((s[i] >= 'a' && s[i] <= 'z') ||
-			(s[i] >= '0' && s[i] <= '9')))
+		        (s[i] >= '0' && s[i] <= '9')))
 			return 0;
 	return i >= 2 && i <= 40;
 }
@@ -790,8 +789,9 @@ check_url(struct ctx *c, ynode *at, const char *path, char *url)
 		if (strncmp(host, "127.0.0.1", 9) != 0 &&
 		    strncmp(host, "localhost", 9) != 0 &&
 		    strncmp(host, "[::1]", 5) != 0) {
-			ERR_AT(c, at, path, "must use https:// (http:// is "
-					    "allowed only on loopback)");
+			ERR_AT(c, at, path,
+			    "must use https:// (http:// is "
+			    "allowed only on loopback)");
 			return;
 		}
 	} else {
@@ -883,9 +883,9 @@ parse_auth(struct ctx *c, ynode *rmap, ynode *rkey, const char *rpath,
 	    (yamltree_get(map, "key_file") != NULL) +
 	    (yamltree_get(map, "entra") != NULL);
 	if (n != 1) {
-		ERR_AT(c, map, path, "%s", n == 0 ?
-		    "needs one of key_env, key_file or entra" :
-		    "give only one of key_env, key_file and entra");
+		ERR_AT(c, map, path, "%s",
+		    n == 0 ? "needs one of key_env, key_file or entra"
+		           : "give only one of key_env, key_file and entra");
 		goto out;
 	}
 	if (get_str(c, map, NULL, path, "key_env", 0, &a->key_env, &kv) == 0 &&
@@ -894,20 +894,21 @@ parse_auth(struct ctx *c, ynode *rmap, ynode *rkey, const char *rpath,
 		if (!valid_env_name(a->key_env)) {
 			char *p = join(c, path, "key_env");
 			/* It may be the key itself: do not echo it. */
-			ERR_AT(c, kv, p, "must be the name of an environment "
-					 "variable (letters, digits, '_'), "
-					 "not the key itself");
+			ERR_AT(c, kv, p,
+			    "must be the name of an environment "
+			    "variable (letters, digits, '_'), "
+			    "not the key itself");
 			free(p);
 		}
 	}
 	if (get_str(c, map, NULL, path, "key_file", 0, &a->key_file, NULL) ==
-		0 &&
+	        0 &&
 	    a->key_file != NULL) {
 		a->method = CONFIG_AUTH_KEY_FILE;
 		a->key_file_path = resolve(c, a->key_file);
 	}
 	if (get_enum(c, map, NULL, path, "entra", 0, entra_names, &e, &v) ==
-		0 &&
+	        0 &&
 	    v != NULL)
 		a->method = (enum config_auth_method)(
 		    CONFIG_AUTH_CLIENT_CREDENTIALS + e);
@@ -915,28 +916,33 @@ parse_auth(struct ctx *c, ynode *rmap, ynode *rkey, const char *rpath,
 	get_str(c, map, NULL, path, "client_id", 0, &a->client_id, NULL);
 	get_str(c, map, NULL, path, "client_secret_env", 0,
 	    &a->client_secret_env, &kv);
-	if (a->client_secret_env != NULL && !valid_env_name(a->client_secret_env)) {
+	if (a->client_secret_env != NULL &&
+	    !valid_env_name(a->client_secret_env)) {
 		char *p = join(c, path, "client_secret_env");
 
-		ERR_AT(c, kv, p, "must be the name of an environment variable "
-				 "(letters, digits, '_'), not the secret "
-				 "itself");
+		ERR_AT(c, kv, p,
+		    "must be the name of an environment variable "
+		    "(letters, digits, '_'), not the secret "
+		    "itself");
 		free(p);
 	}
 	if (a->method == CONFIG_AUTH_CLIENT_CREDENTIALS) {
 		if (a->tenant_id == NULL)
-			ERR_AT(c, map, path, "entra: client-credentials needs "
-					     "tenant_id");
+			ERR_AT(c, map, path,
+			    "entra: client-credentials needs "
+			    "tenant_id");
 		if (a->client_id == NULL)
-			ERR_AT(c, map, path, "entra: client-credentials needs "
-					     "client_id");
+			ERR_AT(c, map, path,
+			    "entra: client-credentials needs "
+			    "client_id");
 		if (a->client_secret_env == NULL)
-			ERR_AT(c, map, path, "entra: client-credentials needs "
-					     "client_secret_env");
+			ERR_AT(c, map, path,
+			    "entra: client-credentials needs "
+			    "client_secret_env");
 	} else if (a->client_secret_env != NULL ||
 	    (a->tenant_id != NULL && a->method != CONFIG_AUTH_AZURE_CLI) ||
 	    (a->client_id != NULL &&
-		a->method != CONFIG_AUTH_MANAGED_IDENTITY)) {
+	        a->method != CONFIG_AUTH_MANAGED_IDENTITY)) {
 		ERR_AT(c, map, path,
 		    "tenant_id, client_id and client_secret_env belong with "
 		    "entra: client-credentials (client_id also with "
@@ -944,7 +950,7 @@ parse_auth(struct ctx *c, ynode *rmap, ynode *rkey, const char *rpath,
 	}
 	if (r->type == CONFIG_RESOURCE_OPENAI &&
 	    (a->method == CONFIG_AUTH_KEY_ENV ||
-		a->method == CONFIG_AUTH_KEY_FILE))
+	        a->method == CONFIG_AUTH_KEY_FILE))
 		ERR_AT(c, map, path,
 		    "an openai resource needs entra auth: its deployments are "
 		    "managed through Azure Resource Manager, which takes no "
@@ -955,15 +961,15 @@ out:
 
 /* --- resources ------------------------------------------------------- */
 
-static const char *const resource_keys[] = { "type", "region", "endpoint",
-	"id", "api_version", "auth", NULL };
+static const char *const resource_keys[] = { "type", "region", "endpoint", "id",
+	"api_version", "auth", NULL };
 static const char *const type_names[] = { "language", "openai", NULL };
 
 /* /subscriptions/S/resourceGroups/G/providers/Microsoft.CognitiveServices/
  * accounts/A */
 static void
-parse_arm_id(struct ctx *c, ynode *at, const char *path,
-    struct config_resource *r)
+parse_arm_id(
+    struct ctx *c, ynode *at, const char *path, struct config_resource *r)
 {
 	static const char *const fixed[] = { "subscriptions", NULL,
 		"resourceGroups", NULL, "providers",
@@ -1019,8 +1025,9 @@ parse_resource(struct ctx *c, ynode *key, ynode *map, const char *path,
 	if ((r->name = dup_str(c, key->value)) == NULL)
 		return;
 	if (!name_chars(r->name, 64))
-		ERR_AT(c, key, path, "resource name '%s' must be 1-64 letters, "
-				     "digits, '_', '.' or '-'",
+		ERR_AT(c, key, path,
+		    "resource name '%s' must be 1-64 letters, "
+		    "digits, '_', '.' or '-'",
 		    show(r->name).s);
 	if (check_keys(c, map, path, resource_keys) != 0)
 		return;
@@ -1029,20 +1036,21 @@ parse_resource(struct ctx *c, ynode *key, ynode *map, const char *path,
 	if (get_str(c, map, key, path, "region", 1, &r->region, &v) == 0 &&
 	    !valid_region(r->region)) {
 		char *p = join(c, path, "region");
-		ERR_AT(c, v, p, "region '%s' should be an Azure region name "
-				"such as eastus or westeurope",
+		ERR_AT(c, v, p,
+		    "region '%s' should be an Azure region name "
+		    "such as eastus or westeurope",
 		    show(r->region).s);
 		free(p);
 	}
 	if (get_str(c, map, key, path, "endpoint",
-		r->type == CONFIG_RESOURCE_LANGUAGE, &r->endpoint, &v) == 0 &&
+	        r->type == CONFIG_RESOURCE_LANGUAGE, &r->endpoint, &v) == 0 &&
 	    r->endpoint != NULL) {
 		char *p = join(c, path, "endpoint");
 		check_url(c, v, p, r->endpoint);
 		free(p);
 	}
 	if (get_str(c, map, key, path, "id", r->type == CONFIG_RESOURCE_OPENAI,
-		&r->id, &v) == 0 &&
+	        &r->id, &v) == 0 &&
 	    r->id != NULL) {
 		char *p = join(c, path, "id");
 		parse_arm_id(c, v, p, r);
@@ -1054,12 +1062,11 @@ parse_resource(struct ctx *c, ynode *key, ynode *map, const char *path,
 
 /* --- projects -------------------------------------------------------- */
 
-static const char *const project_keys[] = { "name", "kind", "source",
-	"assets", "replicas", "model", "deployments", "storage_container",
-	"routes", "protect", NULL };
+static const char *const project_keys[] = { "name", "kind", "source", "assets",
+	"replicas", "model", "deployments", "storage_container", "routes",
+	"protect", NULL };
 static const char *const kind_names[] = { "conversation", "orchestration",
-	"text-classification", "text-multi-classification", "text-ner",
-	NULL };
+	"text-classification", "text-multi-classification", "text-ner", NULL };
 static const char *const model_keys[] = { "label", "mode",
 	"training_config_version", "evaluation", NULL };
 static const char *const mode_names[] = { "standard", "advanced", NULL };
@@ -1099,8 +1106,7 @@ parse_model(struct ctx *c, ynode *pmap, ynode *pkey, const char *ppath,
 			free(p);
 		}
 	}
-	if (m->mode == CONFIG_TRAINING_UNSET &&
-	    !config_kind_is_text(pr->kind))
+	if (m->mode == CONFIG_TRAINING_UNSET && !config_kind_is_text(pr->kind))
 		m->mode = CONFIG_TRAINING_STANDARD;
 	get_str(c, map, NULL, path, "training_config_version", 0,
 	    &m->config_version, NULL);
@@ -1118,9 +1124,10 @@ parse_model(struct ctx *c, ynode *pmap, ynode *pkey, const char *ppath,
 	get_int(c, ev, NULL, epath, "testing_split", 0, 1, 99, &te);
 	if (tr != 0 || te != 0) {
 		if (m->eval_kind == CONFIG_EVAL_MANUAL) {
-			ERR_AT(c, ev, epath, "splits apply only to kind "
-					     "percentage; manual uses each "
-					     "item's dataset");
+			ERR_AT(c, ev, epath,
+			    "splits apply only to kind "
+			    "percentage; manual uses each "
+			    "item's dataset");
 		} else if (tr + te != 100) {
 			ERR_AT(c, ev, epath,
 			    "training_split and testing_split must add up to "
@@ -1138,8 +1145,8 @@ out:
 }
 
 static void
-parse_deployments(struct ctx *c, ynode *pmap, const char *ppath,
-    struct config_project *pr)
+parse_deployments(
+    struct ctx *c, ynode *pmap, const char *ppath, struct config_project *pr)
 {
 	ynode *map, *k, *v;
 	char *path, *p;
@@ -1200,8 +1207,8 @@ out:
 
 /* The assets file must be an exported project of the declared kind. */
 static void
-check_assets(struct ctx *c, ynode *at, const char *path,
-    struct config_project *pr)
+check_assets(
+    struct ctx *c, ynode *at, const char *path, struct config_project *pr)
 {
 	struct buf b = { .max = MAX_ASSETS_BYTES };
 	cJSON *doc = NULL;
@@ -1254,8 +1261,8 @@ check_assets(struct ctx *c, ynode *at, const char *path,
 		char **nr;
 
 		o = cJSON_GetObjectItemCaseSensitive(it, "orchestration");
-		co = cJSON_GetObjectItemCaseSensitive(o,
-		    "conversationOrchestration");
+		co = cJSON_GetObjectItemCaseSensitive(
+		    o, "conversationOrchestration");
 		pn = cJSON_GetObjectItemCaseSensitive(co, "projectName");
 		if (!cJSON_IsString(pn) || pr->nroutes >= 500)
 			continue;
@@ -1305,13 +1312,14 @@ parse_project(struct ctx *c, ynode *key, ynode *map, const char *path,
 	if (src != NULL && assets != NULL)
 		ERR_AT(c, assets, path, "give source or assets, not both");
 	else if (src == NULL && assets == NULL)
-		ERR_AT(c, key, path, "needs source (a resource to export from) "
-				     "or assets (a JSON file in the repository)");
+		ERR_AT(c, key, path,
+		    "needs source (a resource to export from) "
+		    "or assets (a JSON file in the repository)");
 	get_str(c, map, NULL, path, "source", 0, &pr->source, NULL);
 	get_str_list(c, map, key, path, "replicas", 1, &pr->replicas,
 	    &pr->nreplicas, NULL);
-	get_str_list(c, map, NULL, path, "routes", 0, &pr->routes,
-	    &pr->nroutes, NULL);
+	get_str_list(
+	    c, map, NULL, path, "routes", 0, &pr->routes, &pr->nroutes, NULL);
 	if ((v = yamltree_get(map, "routes")) != NULL &&
 	    pr->kind != CONFIG_KIND_ORCHESTRATION && pr->kind != 0) {
 		p = join(c, path, "routes");
@@ -1333,17 +1341,19 @@ parse_project(struct ctx *c, ynode *key, ynode *map, const char *path,
 	p = join(c, path, "storage_container");
 	if (pr->storage_container != NULL) {
 		if (pr->kind != 0 && !config_kind_is_text(pr->kind))
-			ERR_AT(c, v, p, "only text projects have a storage "
-					"container");
+			ERR_AT(c, v, p,
+			    "only text projects have a storage "
+			    "container");
 		else if (!valid_container(pr->storage_container))
 			ERR_AT(c, v, p,
 			    "container name '%s' must be 3-63 lower-case "
 			    "letters, digits and single hyphens",
 			    show(pr->storage_container).s);
 	} else if (config_kind_is_text(pr->kind)) {
-		ERR_AT(c, key, path, "missing required field "
-				     "'storage_container' (text projects read "
-				     "their documents from it)");
+		ERR_AT(c, key, path,
+		    "missing required field "
+		    "'storage_container' (text projects read "
+		    "their documents from it)");
 	}
 	free(p);
 	get_bool(c, map, path, "protect", &pr->protect);
@@ -1351,11 +1361,9 @@ parse_project(struct ctx *c, ynode *key, ynode *map, const char *path,
 
 /* --- Azure OpenAI deployments ---------------------------------------- */
 
-static const char *const openai_keys[] = { "name", "model", "fine_tune",
-	"sku", "version_upgrade", "rai_policy", "accounts", "protect",
-	NULL };
-static const char *const omodel_keys[] = { "name", "version", "format",
-	NULL };
+static const char *const openai_keys[] = { "name", "model", "fine_tune", "sku",
+	"version_upgrade", "rai_policy", "accounts", "protect", NULL };
+static const char *const omodel_keys[] = { "name", "version", "format", NULL };
 static const char *const sku_keys[] = { "name", "capacity", NULL };
 static const char *const sku_names[] = { "Standard", "GlobalStandard",
 	"DataZoneStandard", "ProvisionedManaged", "GlobalProvisionedManaged",
@@ -1374,9 +1382,9 @@ valid_suffix(const char *s)
 
 	for (i = 0; s[i] != '\0'; i++)
 		if (!((s[i] >= 'a' && s[i] <= 'z') ||
-			(s[i] >= 'A' && s[i] <= 'Z') ||
-			(s[i] >= '0' && s[i] <= '9') || s[i] == '_' ||
-			s[i] == '-'))
+		        (s[i] >= 'A' && s[i] <= 'Z') ||
+		        (s[i] >= '0' && s[i] <= '9') || s[i] == '_' ||
+		        s[i] == '-'))
 			return 0;
 	return i >= 1 && i <= 40;
 }
@@ -1404,7 +1412,7 @@ parse_finetune(struct ctx *c, ynode *omap, ynode *okey, const char *opath,
 	ft->pos.column = map->column;
 	get_str(c, map, okey, path, "base_model", 1, &ft->base_model, NULL);
 	if (get_str(c, map, okey, path, "training_file", 1, &ft->training_file,
-		&v) == 0) {
+	        &v) == 0) {
 		ft->training_path = resolve(c, ft->training_file);
 		p = join(c, path, "training_file");
 		if (ft->training_path != NULL)
@@ -1412,25 +1420,27 @@ parse_finetune(struct ctx *c, ynode *omap, ynode *okey, const char *opath,
 		free(p);
 	}
 	if (get_str(c, map, NULL, path, "validation_file", 0,
-		&ft->validation_file, &v) == 0 &&
+	        &ft->validation_file, &v) == 0 &&
 	    ft->validation_file != NULL) {
 		ft->validation_path = resolve(c, ft->validation_file);
 		p = join(c, path, "validation_file");
 		if (ft->validation_path != NULL)
-			check_file(c, v, p, "validation file",
-			    ft->validation_path);
+			check_file(
+			    c, v, p, "validation file", ft->validation_path);
 		free(p);
 	}
 	if (get_int(c, map, NULL, path, "seed", 0, 0, 2147483647LL, &ll) == 0 &&
-	    yamltree_get(map, "seed") != NULL && !is_null(yamltree_get(map, "seed"))) {
+	    yamltree_get(map, "seed") != NULL &&
+	    !is_null(yamltree_get(map, "seed"))) {
 		ft->has_seed = 1;
 		ft->seed = ll;
 	}
 	if (get_str(c, map, NULL, path, "suffix", 0, &ft->suffix, &v) == 0 &&
 	    ft->suffix != NULL && !valid_suffix(ft->suffix)) {
 		p = join(c, path, "suffix");
-		ERR_AT(c, v, p, "suffix must be 1-40 of letters, digits, '-' "
-				"and '_'");
+		ERR_AT(c, v, p,
+		    "suffix must be 1-40 of letters, digits, '-' "
+		    "and '_'");
 		free(p);
 	}
 	if ((hp = field(c, map, NULL, path, "hyperparameters", 0)) == NULL)
@@ -1457,8 +1467,9 @@ parse_finetune(struct ctx *c, ynode *omap, ynode *okey, const char *opath,
 				d = 0;
 		}
 		if (!(d > 0 && d <= 10))
-			ERR_AT(c, v, p, "expected a number above 0 and at most "
-					"10");
+			ERR_AT(c, v, p,
+			    "expected a number above 0 and at most "
+			    "10");
 		else
 			ft->learning_rate_multiplier = d;
 		free(p);
@@ -1487,16 +1498,18 @@ parse_openai(struct ctx *c, ynode *key, ynode *map, const char *path,
 	    o->name != NULL) {
 		p = join(c, path, "name");
 		if (!name_chars(o->name, 64))
-			ERR_AT(c, v, p, "deployment name '%s' must be 1-64 "
-					"letters, digits, '_', '.' or '-'",
+			ERR_AT(c, v, p,
+			    "deployment name '%s' must be 1-64 "
+			    "letters, digits, '_', '.' or '-'",
 			    show(o->name).s);
 		free(p);
 	} else if (o->name == NULL) {
 		o->name = dup_str(c, o->key);
 		if (o->name != NULL && !name_chars(o->name, 64))
-			ERR_AT(c, key, path, "deployment name '%s' must be "
-					     "1-64 letters, digits, '_', '.' "
-					     "or '-'",
+			ERR_AT(c, key, path,
+			    "deployment name '%s' must be "
+			    "1-64 letters, digits, '_', '.' "
+			    "or '-'",
 			    show(o->name).s);
 	}
 	m = field(c, map, NULL, path, "model", 0);
@@ -1507,8 +1520,8 @@ parse_openai(struct ctx *c, ynode *key, ynode *map, const char *path,
 	if (m != NULL && (mpath = join(c, path, "model")) != NULL &&
 	    check_keys(c, m, mpath, omodel_keys) == 0) {
 		get_str(c, m, key, mpath, "name", 1, &o->model_name, NULL);
-		get_str(c, m, NULL, mpath, "version", 0, &o->model_version,
-		    NULL);
+		get_str(
+		    c, m, NULL, mpath, "version", 0, &o->model_version, NULL);
 		get_str(c, m, NULL, mpath, "format", 0, &o->model_format, NULL);
 	}
 	parse_finetune(c, map, key, path, o);
@@ -1527,19 +1540,18 @@ parse_openai(struct ctx *c, ynode *key, ynode *map, const char *path,
 					o->sku_name = dup_str(c, sku_names[i]);
 		}
 		if (v != NULL && o->sku_name == NULL)
-			get_enum(c, sku, key, spath, "name", 1, sku_names, &i,
-			    NULL);
+			get_enum(
+			    c, sku, key, spath, "name", 1, sku_names, &i, NULL);
 		if (get_int(c, sku, key, spath, "capacity", 1, 1, 1000000,
-			&cap) == 0)
+		        &cap) == 0)
 			o->sku_capacity = (int)cap;
 	}
 	if (get_enum(c, map, NULL, path, "version_upgrade", 0, upgrade_names,
-		&i, &v) == 0 &&
+	        &i, &v) == 0 &&
 	    v != NULL)
 		o->upgrade = (enum config_upgrade)(i + 1);
 	get_str(c, map, NULL, path, "rai_policy", 0, &o->rai_policy, NULL);
-	get_str_list(c, map, key, path, "accounts", 1, &o->on, &o->non,
-	    NULL);
+	get_str_list(c, map, key, path, "accounts", 1, &o->on, &o->non, NULL);
 	get_bool(c, map, path, "protect", &o->protect);
 	free(spath);
 	free(mpath);
@@ -1550,10 +1562,9 @@ parse_openai(struct ctx *c, ynode *key, ynode *map, const char *path,
 static const char *const settings_keys[] = { "state", "parallelism",
 	"rate_limits", "timeouts", "expiry_window", "arm_endpoint",
 	"authority_host", NULL };
-static const char *const rate_keys[] = { "get_per_minute",
-	"post_per_minute", NULL };
-static const char *const timeout_keys[] = { "connect", "request", "job",
+static const char *const rate_keys[] = { "get_per_minute", "post_per_minute",
 	NULL };
+static const char *const timeout_keys[] = { "connect", "request", "job", NULL };
 
 static void
 parse_settings(struct ctx *c, ynode *root)
@@ -1576,24 +1587,26 @@ parse_settings(struct ctx *c, ynode *root)
 		s->pos.column = map->column;
 		get_str(c, map, NULL, "settings", "state", 0, &s->state, NULL);
 		if (get_int(c, map, NULL, "settings", "parallelism", 0, 1, 256,
-			&ll) == 0 &&
+		        &ll) == 0 &&
 		    yamltree_get(map, "parallelism") != NULL)
 			s->parallelism = (int)ll;
 		sub = field(c, map, NULL, "settings", "rate_limits", 0);
-		if (sub != NULL && check_keys(c, sub, "settings.rate_limits",
-				       rate_keys) == 0) {
+		if (sub != NULL &&
+		    check_keys(c, sub, "settings.rate_limits", rate_keys) ==
+		        0) {
 			if (get_int(c, sub, NULL, "settings.rate_limits",
-				"get_per_minute", 0, 1, 100000, &ll) == 0 &&
+			        "get_per_minute", 0, 1, 100000, &ll) == 0 &&
 			    yamltree_get(sub, "get_per_minute") != NULL)
 				s->get_per_minute = (int)ll;
 			if (get_int(c, sub, NULL, "settings.rate_limits",
-				"post_per_minute", 0, 1, 100000, &ll) == 0 &&
+			        "post_per_minute", 0, 1, 100000, &ll) == 0 &&
 			    yamltree_get(sub, "post_per_minute") != NULL)
 				s->post_per_minute = (int)ll;
 		}
 		sub = field(c, map, NULL, "settings", "timeouts", 0);
-		if (sub != NULL && check_keys(c, sub, "settings.timeouts",
-				       timeout_keys) == 0) {
+		if (sub != NULL &&
+		    check_keys(c, sub, "settings.timeouts", timeout_keys) ==
+		        0) {
 			get_duration(c, sub, "settings.timeouts", "connect",
 			    &s->connect_timeout_s);
 			get_duration(c, sub, "settings.timeouts", "request",
@@ -1601,17 +1614,17 @@ parse_settings(struct ctx *c, ynode *root)
 			get_duration(c, sub, "settings.timeouts", "job",
 			    &s->job_timeout_s);
 		}
-		get_duration(c, map, "settings", "expiry_window",
-		    &s->expiry_window_s);
+		get_duration(
+		    c, map, "settings", "expiry_window", &s->expiry_window_s);
 		if (get_str(c, map, NULL, "settings", "arm_endpoint", 0,
-			&s->arm_endpoint, &v) == 0 &&
+		        &s->arm_endpoint, &v) == 0 &&
 		    s->arm_endpoint != NULL) {
 			p = join(c, "settings", "arm_endpoint");
 			check_url(c, v, p, s->arm_endpoint);
 			free(p);
 		}
 		if (get_str(c, map, NULL, "settings", "authority_host", 0,
-			&s->authority_host, &v) == 0 &&
+		        &s->authority_host, &v) == 0 &&
 		    s->authority_host != NULL) {
 			p = join(c, "settings", "authority_host");
 			check_url(c, v, p, s->authority_host);
@@ -1621,8 +1634,8 @@ parse_settings(struct ctx *c, ynode *root)
 	if (s->arm_endpoint == NULL)
 		s->arm_endpoint = dup_str(c, "https://management.azure.com");
 	if (s->authority_host == NULL)
-		s->authority_host = dup_str(c,
-		    "https://login.microsoftonline.com");
+		s->authority_host =
+		    dup_str(c, "https://login.microsoftonline.com");
 	s->state_path = resolve(c, s->state ? s->state : ".standby/state.db");
 }
 
@@ -1653,8 +1666,8 @@ undeclared(struct ctx *c, ynode *at, const char *path, const char *name)
 		return;
 	}
 	for (i = 0; i < c->cfg->nresources; i++)
-		names[i] = c->cfg->resources[i].name ?
-		    c->cfg->resources[i].name : "";
+		names[i] =
+		    c->cfg->resources[i].name ? c->cfg->resources[i].name : "";
 	hint = closest(name, names);
 	if (hint != NULL)
 		ERR_AT(c, at, path,
@@ -1678,8 +1691,9 @@ check_ref(struct ctx *c, ynode *at, const char *path, const char *name,
 	if (r == NULL)
 		undeclared(c, at, path, name);
 	else if (r->type != 0 && r->type != want)
-		ERR_AT(c, at, path, "%s cannot live on resource '%s': it is %s "
-				    "%s resource, not %s %s resource",
+		ERR_AT(c, at, path,
+		    "%s cannot live on resource '%s': it is %s "
+		    "%s resource, not %s %s resource",
 		    who, show(name).s,
 		    r->type == CONFIG_RESOURCE_OPENAI ? "an" : "a",
 		    config_resource_type_name(r->type),
@@ -1712,11 +1726,13 @@ check_project_refs(struct ctx *c, ynode *map, const char *path,
 		p = rp ? join_index(c, rp, i) : NULL;
 		free(rp);
 		v = list->items[i];
-		check_ref(c, v, p, pr->replicas[i], CONFIG_RESOURCE_LANGUAGE,
-		    who);
-		if (pr->source != NULL && strcmp(pr->source, pr->replicas[i]) == 0)
-			ERR_AT(c, v, p, "a replica cannot be its own source "
-					"'%s'",
+		check_ref(
+		    c, v, p, pr->replicas[i], CONFIG_RESOURCE_LANGUAGE, who);
+		if (pr->source != NULL &&
+		    strcmp(pr->source, pr->replicas[i]) == 0)
+			ERR_AT(c, v, p,
+			    "a replica cannot be its own source "
+			    "'%s'",
 			    show(pr->source).s);
 		for (j = 0; j < i; j++)
 			if (strcmp(pr->replicas[j], pr->replicas[i]) == 0)
@@ -1727,8 +1743,8 @@ check_project_refs(struct ctx *c, ynode *map, const char *path,
 }
 
 static void
-check_openai_refs(struct ctx *c, ynode *map, const char *path,
-    const struct config_openai *o)
+check_openai_refs(
+    struct ctx *c, ynode *map, const char *path, const struct config_openai *o)
 {
 	ynode *list = yamltree_get(map, "accounts");
 	char *p, *lp;
@@ -1769,9 +1785,9 @@ check_routes(struct ctx *c, ynode *projects)
 			return;
 		for (j = 0; j < pr->nroutes; j++) {
 			at = list != NULL && list->type == YAMLTREE_SEQ &&
-				j < list->n ?
-			    list->items[j] :
-			    yamltree_get(pmap, "assets");
+			        j < list->n
+			    ? list->items[j]
+			    : yamltree_get(pmap, "assets");
 			if (at == NULL)
 				at = projects;
 			p = join(c, path, "routes");
@@ -1779,7 +1795,7 @@ check_routes(struct ctx *c, ynode *projects)
 			for (k = 0; k < c->cfg->nprojects; k++)
 				if (c->cfg->projects[k].name != NULL &&
 				    strcmp(c->cfg->projects[k].name,
-					pr->routes[j]) == 0)
+				        pr->routes[j]) == 0)
 					t = &c->cfg->projects[k];
 			if (t == NULL)
 				WARN_AT(c, at, p,
@@ -1821,15 +1837,17 @@ check_claims(struct ctx *c)
 			    strcmp(a->name, b->name) != 0)
 				continue;
 			for (k = 0; k <= a->nreplicas; k++) {
-				const char *ra = k < a->nreplicas ?
-				    a->replicas[k] : a->source;
+				const char *ra = k < a->nreplicas
+				    ? a->replicas[k]
+				    : a->source;
 				int clash = 0;
 
 				if (ra == NULL)
 					continue;
 				for (l = 0; l <= b->nreplicas; l++) {
-					const char *rb = l < b->nreplicas ?
-					    b->replicas[l] : b->source;
+					const char *rb = l < b->nreplicas
+					    ? b->replicas[l]
+					    : b->source;
 					if (rb != NULL && strcmp(ra, rb) == 0)
 						clash = 1;
 				}
@@ -1837,12 +1855,12 @@ check_claims(struct ctx *c)
 					continue;
 				char *pp = join(c, "projects", a->key);
 
-				report(c, a->pos.line, a->pos.column,
-				    pp, DIAG_ERROR,
+				report(c, a->pos.line, a->pos.column, pp,
+				    DIAG_ERROR,
 				    "project name '%s' on resource '%s' is "
 				    "already claimed by projects.%s (line %d)",
-				    show(a->name).s, show(ra).s,
-				    show(b->key).s, b->pos.line);
+				    show(a->name).s, show(ra).s, show(b->key).s,
+				    b->pos.line);
 				free(pp);
 				break;
 			}
@@ -1860,7 +1878,7 @@ check_claims(struct ctx *c)
 					if (strcmp(x->on[k], y->on[l]) == 0)
 						goto clash;
 			continue;
-		clash:
+clash:
 			p = join(c, "openai", x->key);
 			report(c, x->pos.line, x->pos.column, p, DIAG_ERROR,
 			    "deployment name '%s' on account '%s' is already "
@@ -1925,21 +1943,21 @@ parse_root(struct ctx *c, ynode *root)
 	prj = named_map(c, root, "projects", 0);
 	oai = named_map(c, root, "openai", 0);
 	if (res != NULL &&
-	    (cfg->resources = calloc(res->n / 2 + 1,
-		 sizeof(*cfg->resources))) == NULL)
+	    (cfg->resources =
+	            calloc(res->n / 2 + 1, sizeof(*cfg->resources))) == NULL)
 		goto nomem;
 	if (prj != NULL &&
-	    (cfg->projects = calloc(prj->n / 2 + 1,
-		 sizeof(*cfg->projects))) == NULL)
+	    (cfg->projects = calloc(prj->n / 2 + 1, sizeof(*cfg->projects))) ==
+	        NULL)
 		goto nomem;
 	if (oai != NULL &&
 	    (cfg->openai = calloc(oai->n / 2 + 1, sizeof(*cfg->openai))) ==
-		NULL)
+	        NULL)
 		goto nomem;
 	for (i = 0; res != NULL && i + 1 < res->n && !c->nomem; i += 2) {
 		k = res->items[i];
-		if (!first_of_name(res, i) || (p = join(c, "resources",
-						   k->value)) == NULL)
+		if (!first_of_name(res, i) ||
+		    (p = join(c, "resources", k->value)) == NULL)
 			continue;
 		parse_resource(c, k, res->items[i + 1], p,
 		    &cfg->resources[cfg->nresources++]);
@@ -1949,8 +1967,8 @@ parse_root(struct ctx *c, ynode *root)
 		struct config_project *pr;
 
 		k = prj->items[i];
-		if (!first_of_name(prj, i) || (p = join(c, "projects",
-						   k->value)) == NULL)
+		if (!first_of_name(prj, i) ||
+		    (p = join(c, "projects", k->value)) == NULL)
 			continue;
 		pr = &cfg->projects[cfg->nprojects++];
 		parse_project(c, k, prj->items[i + 1], p, pr);
@@ -1962,8 +1980,8 @@ parse_root(struct ctx *c, ynode *root)
 		struct config_openai *o;
 
 		k = oai->items[i];
-		if (!first_of_name(oai, i) || (p = join(c, "openai",
-						   k->value)) == NULL)
+		if (!first_of_name(oai, i) ||
+		    (p = join(c, "openai", k->value)) == NULL)
 			continue;
 		o = &cfg->openai[cfg->nopenai++];
 		parse_openai(c, k, oai->items[i + 1], p, o);
@@ -2086,9 +2104,9 @@ canonical(const struct config *cfg, struct buf *b)
 			canon_str(b, "training", ft->training_file);
 			canon_str(b, "validation", ft->validation_file);
 			canon_str(b, "suffix", ft->suffix);
-			buf_addf(b, "\"hp\":[%d,%d,%.17g],\"seed\":",
-			    ft->n_epochs, ft->batch_size,
-			    ft->learning_rate_multiplier);
+			buf_addf(b,
+			    "\"hp\":[%d,%d,%.17g],\"seed\":", ft->n_epochs,
+			    ft->batch_size, ft->learning_rate_multiplier);
 			if (ft->has_seed)
 				buf_addf(b, "%lld},", ft->seed);
 			else
@@ -2161,8 +2179,8 @@ sort_model(struct config *cfg)
 	size_t i;
 
 	if (cfg->nresources > 1)
-		qsort(cfg->resources, cfg->nresources,
-		    sizeof(*cfg->resources), cmp_resource);
+		qsort(cfg->resources, cfg->nresources, sizeof(*cfg->resources),
+		    cmp_resource);
 	if (cfg->nprojects > 1)
 		qsort(cfg->projects, cfg->nprojects, sizeof(*cfg->projects),
 		    cmp_project);
@@ -2230,8 +2248,8 @@ config_kind_family(enum config_project_kind kind)
 {
 	if (kind < CONFIG_KIND_CONVERSATION || kind > CONFIG_KIND_TEXT_NER)
 		return NULL;
-	return config_kind_is_text(kind) ? "analyze-text" :
-					   "analyze-conversations";
+	return config_kind_is_text(kind) ? "analyze-text"
+	                                 : "analyze-conversations";
 }
 
 int
@@ -2450,8 +2468,8 @@ config_load(struct config **out, const char *path, struct diag_list *diags,
 
 	*out = NULL;
 	if ((fd = open(path, O_RDONLY)) < 0)
-		return err_set(err, ERR_IO, "cannot open '%s': %s", path,
-		    strerror(errno));
+		return err_set(
+		    err, ERR_IO, "cannot open '%s': %s", path, strerror(errno));
 	/* Read at most one byte past the limit: enough to refuse it. */
 	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
 		if (n < 0) {
@@ -2472,8 +2490,8 @@ config_load(struct config **out, const char *path, struct diag_list *diags,
 		err_set(err, ERR_NOMEM, "out of memory reading '%s'", path);
 		goto out;
 	}
-	rc = config_load_buffer(out, path, b.data ? b.data : "", b.len, diags,
-	    err);
+	rc = config_load_buffer(
+	    out, path, b.data ? b.data : "", b.len, diags, err);
 out:
 	close(fd);
 	buf_release(&b);

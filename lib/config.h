@@ -27,27 +27,27 @@ struct config_pos {
 
 enum config_resource_type {
 	CONFIG_RESOURCE_LANGUAGE = 1, /* Azure AI Language (authoring API) */
-	CONFIG_RESOURCE_OPENAI,	      /* Azure OpenAI account (ARM) */
+	CONFIG_RESOURCE_OPENAI,       /* Azure OpenAI account (ARM) */
 };
 
 enum config_auth_method {
-	CONFIG_AUTH_KEY_ENV = 1,	   /* key in an environment variable */
-	CONFIG_AUTH_KEY_FILE,		   /* key in a file (first line) */
-	CONFIG_AUTH_CLIENT_CREDENTIALS,	   /* Entra ID service principal */
-	CONFIG_AUTH_MANAGED_IDENTITY,	   /* Entra ID via IMDS */
-	CONFIG_AUTH_AZURE_CLI,		   /* az account get-access-token */
+	CONFIG_AUTH_KEY_ENV = 1,        /* key in an environment variable */
+	CONFIG_AUTH_KEY_FILE,           /* key in a file (first line) */
+	CONFIG_AUTH_CLIENT_CREDENTIALS, /* Entra ID service principal */
+	CONFIG_AUTH_MANAGED_IDENTITY,   /* Entra ID via IMDS */
+	CONFIG_AUTH_AZURE_CLI,          /* az account get-access-token */
 };
 
 struct config_auth {
 	enum config_auth_method method;
-	char *key_env;		 /* KEY_ENV: the variable's name */
-	char *key_file;		 /* KEY_FILE: as written */
-	char *key_file_path;	 /* KEY_FILE: resolved against the config's
-				    directory */
-	char *tenant_id;	 /* CLIENT_CREDENTIALS (required), AZURE_CLI
-				    (optional) */
-	char *client_id;	 /* CLIENT_CREDENTIALS (required),
-				    MANAGED_IDENTITY (optional: user-assigned) */
+	char *key_env;           /* KEY_ENV: the variable's name */
+	char *key_file;          /* KEY_FILE: as written */
+	char *key_file_path;     /* KEY_FILE: resolved against the config's
+	                            directory */
+	char *tenant_id;         /* CLIENT_CREDENTIALS (required), AZURE_CLI
+	                            (optional) */
+	char *client_id;         /* CLIENT_CREDENTIALS (required),
+	                            MANAGED_IDENTITY (optional: user-assigned) */
 	char *client_secret_env; /* CLIENT_CREDENTIALS (required) */
 	struct config_pos pos;
 };
@@ -64,7 +64,7 @@ struct config_resource {
 	char *id;
 	char *subscription;   /* parsed from id, or NULL */
 	char *resource_group; /* parsed from id, or NULL */
-	char *account;	      /* last segment of id, or NULL */
+	char *account;        /* last segment of id, or NULL */
 	char *api_version;    /* NULL = the client's default */
 	struct config_auth auth;
 	struct config_pos pos;
@@ -92,13 +92,13 @@ enum config_eval_kind {
 
 struct config_model {
 	char *label; /* NULL when the project has no model: section (then
-			plan copies the source's deployed models) */
+	                plan copies the source's deployed models) */
 	enum config_training_mode mode; /* conversation kinds: default
-					   STANDARD */
-	char *config_version;		/* default "latest" */
+	                                   STANDARD */
+	char *config_version;           /* default "latest" */
 	enum config_eval_kind eval_kind;
 	int training_split, testing_split; /* PERCENTAGE: sum to 100; else
-					      0 */
+	                                      0 */
 	struct config_pos pos;
 };
 
@@ -112,8 +112,8 @@ struct config_project {
 	char *key;  /* the key under projects: */
 	char *name; /* the Azure project name: name:, default the key */
 	enum config_project_kind kind;
-	char *source;	   /* resource to export from, or NULL */
-	char *assets;	   /* JSON file as written, or NULL */
+	char *source;      /* resource to export from, or NULL */
+	char *assets;      /* JSON file as written, or NULL */
 	char *assets_path; /* assets resolved against the config's dir */
 	char **replicas;   /* resource names, at least one */
 	size_t nreplicas;
@@ -136,13 +136,13 @@ enum config_upgrade {
 
 /* A fine-tuned model, trained in each account from the same files. */
 struct config_finetune {
-	char *base_model;	/* e.g. "gpt-4o-mini-2024-07-18" */
-	char *training_file;	/* as written */
-	char *training_path;	/* resolved against the config's dir */
-	char *validation_file;	/* as written, or NULL */
-	char *validation_path;	/* resolved, or NULL */
-	int n_epochs;		/* 0 = auto */
-	int batch_size;		/* 0 = auto */
+	char *base_model;                /* e.g. "gpt-4o-mini-2024-07-18" */
+	char *training_file;             /* as written */
+	char *training_path;             /* resolved against the config's dir */
+	char *validation_file;           /* as written, or NULL */
+	char *validation_path;           /* resolved, or NULL */
+	int n_epochs;                    /* 0 = auto */
+	int batch_size;                  /* 0 = auto */
 	double learning_rate_multiplier; /* 0 = auto */
 	int has_seed;
 	long long seed;
@@ -152,16 +152,16 @@ struct config_finetune {
 
 /* One Azure OpenAI deployment that must exist on every account in on[]. */
 struct config_openai {
-	char *key;	    /* the key under openai: */
-	char *name;	    /* deployment name: name:, default the key */
-	char *model_format; /* default "OpenAI" */
-	char *model_name;   /* NULL for a fine-tuned deployment */
+	char *key;           /* the key under openai: */
+	char *name;          /* deployment name: name:, default the key */
+	char *model_format;  /* default "OpenAI" */
+	char *model_name;    /* NULL for a fine-tuned deployment */
 	char *model_version; /* NULL = the service default; fine-tuned: "1" */
-	char *sku_name;	     /* e.g. "GlobalStandard", "ProvisionedManaged" */
+	char *sku_name;      /* e.g. "GlobalStandard", "ProvisionedManaged" */
 	int sku_capacity;    /* >= 1: K TPM, or PTUs for provisioned SKUs */
 	enum config_upgrade upgrade;
-	char *rai_policy;    /* NULL = the service default */
-	char **on;	     /* accounts: openai resource names, at least one */
+	char *rai_policy; /* NULL = the service default */
+	char **on;        /* accounts: openai resource names, at least one */
 	size_t non;
 	struct config_finetune *fine_tune; /* NULL unless fine-tuned */
 	int protect;
@@ -169,24 +169,24 @@ struct config_openai {
 };
 
 struct config_settings {
-	char *state;	  /* as written, or NULL */
-	char *state_path; /* resolved; default ".standby/state.db" beside
-			     the config */
-	int parallelism;  /* default 4 */
+	char *state;         /* as written, or NULL */
+	char *state_path;    /* resolved; default ".standby/state.db" beside
+	                        the config */
+	int parallelism;     /* default 4 */
 	int get_per_minute;  /* per resource, default 100 */
 	int post_per_minute; /* per resource, default 10 */
 	long long connect_timeout_s; /* default 10 */
 	long long request_timeout_s; /* default 120 */
 	long long job_timeout_s;     /* default 3600 */
 	long long expiry_window_s;   /* default 30 days */
-	char *arm_endpoint;	 /* default "https://management.azure.com" */
-	char *authority_host;	 /* default "https://login.microsoftonline.com" */
+	char *arm_endpoint;   /* default "https://management.azure.com" */
+	char *authority_host; /* default "https://login.microsoftonline.com" */
 	struct config_pos pos;
 };
 
 struct config {
-	char *path; /* as given to config_load() */
-	char *dir;  /* its directory, for relative paths */
+	char *path;  /* as given to config_load() */
+	char *dir;   /* its directory, for relative paths */
 	int version; /* the file's version: (1) */
 	struct config_resource *resources; /* sorted by name */
 	size_t nresources;
@@ -196,7 +196,7 @@ struct config {
 	size_t nopenai;
 	struct config_settings settings;
 	unsigned char hash[32]; /* SHA-256 of the canonical model */
-	char hash_hex[65];	/* the same in lower-case hex */
+	char hash_hex[65];      /* the same in lower-case hex */
 };
 
 /* Loads and validates the file at path.  Every problem found is appended
@@ -204,25 +204,25 @@ struct config {
  * there is no error (warnings allowed); otherwise -1, *out NULL, and err
  * says why (ERR_SPEC "N errors" when diagnostics were added, ERR_IO when
  * the file could not be read, ERR_NOMEM). */
-int config_load(struct config **out, const char *path,
-    struct diag_list *diags, struct err *err);
+int config_load(struct config **out, const char *path, struct diag_list *diags,
+    struct err *err);
 
 /* The same for data already in memory; name stands in for the file name
  * in diagnostics and is the base for relative paths (its directory). */
-int config_load_buffer(struct config **out, const char *name,
-    const char *data, size_t len, struct diag_list *diags, struct err *err);
+int config_load_buffer(struct config **out, const char *name, const char *data,
+    size_t len, struct diag_list *diags, struct err *err);
 
 /* Releases everything; NULL does nothing. */
 void config_free(struct config *cfg);
 
 /* Lookups by name (resources), key (projects, openai); NULL if absent.
  * Borrowed from cfg. */
-const struct config_resource *config_resource_find(const struct config *cfg,
-    const char *name);
-const struct config_project *config_project_find(const struct config *cfg,
-    const char *key);
-const struct config_openai *config_openai_find(const struct config *cfg,
-    const char *key);
+const struct config_resource *config_resource_find(
+    const struct config *cfg, const char *name);
+const struct config_project *config_project_find(
+    const struct config *cfg, const char *key);
+const struct config_openai *config_openai_find(
+    const struct config *cfg, const char *key);
 
 /* "conversation", "orchestration", "text-classification",
  * "text-multi-classification", "text-ner": the spelling in standby.yaml. */

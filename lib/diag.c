@@ -117,8 +117,7 @@ diag_severity_name(enum diag_severity severity)
 }
 
 int
-diag_format_text(const struct diag_list *list, struct buf *out,
-    struct err *err)
+diag_format_text(const struct diag_list *list, struct buf *out, struct err *err)
 {
 	const struct diag *d;
 	size_t i;
@@ -135,8 +134,7 @@ diag_format_text(const struct diag_list *list, struct buf *out,
 }
 
 int
-diag_format_json(const struct diag_list *list, struct buf *out,
-    struct err *err)
+diag_format_json(const struct diag_list *list, struct buf *out, struct err *err)
 {
 	const struct diag *d;
 	size_t i;

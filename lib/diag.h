@@ -20,10 +20,10 @@ enum diag_severity {
 };
 
 struct diag {
-	char *file;    /* as given to the loader */
-	int line;      /* 1-based; 0 when the problem has no position */
-	int column;    /* 1-based, in characters */
-	char *path;    /* key path, e.g. "projects.Travel.replicas[0]"; "" */
+	char *file; /* as given to the loader */
+	int line;   /* 1-based; 0 when the problem has no position */
+	int column; /* 1-based, in characters */
+	char *path; /* key path, e.g. "projects.Travel.replicas[0]"; "" */
 	enum diag_severity severity;
 	char *message; /* lower case, no final full stop; never a secret */
 };
@@ -55,12 +55,12 @@ const char *diag_severity_name(enum diag_severity severity);
  *	file:line:column: error: path: message
  * (": path" is left out when the path is empty).  Returns 0 or -1 with err
  * filled. */
-int diag_format_text(const struct diag_list *list, struct buf *out,
-    struct err *err);
+int diag_format_text(
+    const struct diag_list *list, struct buf *out, struct err *err);
 
 /* Appends a JSON array of objects {file, line, column, path, severity,
  * message}.  Returns 0 or -1 with err filled. */
-int diag_format_json(const struct diag_list *list, struct buf *out,
-    struct err *err);
+int diag_format_json(
+    const struct diag_list *list, struct buf *out, struct err *err);
 
 #endif

@@ -234,6 +234,13 @@ check_url_allowed(struct http *h, const char *url, struct err *err)
 		    u.scheme);
 		goto out_u;
 	}
+	/* The Azure Instance Metadata Service is plain http by design, on a
+	 * link-local address that never leaves the machine. */
+	if (strcasecmp(u.scheme, "http") == 0 &&
+	    strcmp(u.host, "169.254.169.254") == 0) {
+		rc = 0;
+		goto out_u;
+	}
 	if (strcasecmp(u.scheme, "http") == 0) {
 		if (!loop) {
 			err_set(err, ERR_HTTP,

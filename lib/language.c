@@ -731,10 +731,16 @@ get_op(struct language *lc, enum kind kind, enum language_family family,
     const char *project, const char *suffix, const char *query, anyfn cb,
     void *arg, struct err *err)
 {
-	struct buf url = { .max = 8192 };
+	struct buf url = { .max = 8192 }, q = { .max = 2048 };
 	struct call *c;
 
-	language_url(lc, family, project, suffix, query, &url);
+	if (query != NULL)
+		buf_addstr(&q, query);
+	if (lc->o.page_size > 0 && kind != K_PROJECT && kind != K_MODEL &&
+	    kind != K_DEPLOYMENT)
+		buf_addf(&q, "&maxpagesize=%d", lc->o.page_size);
+	language_url(lc, family, project, suffix, q.data, &url);
+	buf_release(&q);
 	if ((c = call_new(lc, kind, "GET", &url, err)) == NULL) {
 		buf_release(&url);
 		return -1;

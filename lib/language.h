@@ -48,9 +48,10 @@ struct language_opts {
 	struct http *http;            /* borrowed; required */
 	struct auth *auth;            /* borrowed; required */
 	const char *pace_key;         /* the resource name; NULL = endpoint */
-	long poll_initial_ms;         /* first poll wait, default 2 000 */
-	long poll_max_ms;             /* backoff cap, default 30 000 */
-	long poll_timeout_ms;         /* a job's deadline, default 6 h */
+	int page_size;           /* lists: maxpagesize; 0 = the service's */
+	long poll_initial_ms;    /* first poll wait, default 2 000 */
+	long poll_max_ms;        /* backoff cap, default 30 000 */
+	long poll_timeout_ms;    /* a job's deadline, default 6 h */
 	long retry_after_max_ms; /* cap on a Retry-After, default 300 000 */
 	int poll_max_failures;   /* failed status GETs in a row, default 5 */
 	long long (*now_ms)(void *arg); /* monotonic clock; NULL = real */
@@ -237,8 +238,10 @@ int language_list_training_config_versions(struct language *lc,
     enum language_family family, const char *project_kind, language_tcvs_fn cb,
     void *arg, struct err *err);
 
-/* Job starts: each POST/PUT/DELETE is sent once (never retried once it may
- * have reached the service) and answers with the job URL. */
+/* Job starts: each answers with the job URL.  A POST is resent only when
+ * it never reached the service (http's policy for POST); PUT and DELETE
+ * are idempotent and retried by http.  A transport failure after sending
+ * says so: check live state before starting the job again. */
 int language_export_start(struct language *lc, enum language_family family,
     const char *project, const struct language_export_opts *opts,
     language_started_fn cb, void *arg, struct err *err);

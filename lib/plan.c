@@ -142,8 +142,8 @@ plan_window_words(struct plan_ctx *c)
 	long long w = c->opts->expiry_window_s;
 
 	if (w > 0 && w % 86400 == 0)
-		return plan_strf(c, "%lld day%s", w / 86400,
-		    w == 86400 ? "" : "s");
+		return plan_strf(
+		    c, "%lld day%s", w / 86400, w == 86400 ? "" : "s");
 	if (w > 0 && w % 3600 == 0)
 		return plan_strf(
 		    c, "%lld hour%s", w / 3600, w == 3600 ? "" : "s");
@@ -273,8 +273,8 @@ plan_depend(struct plan_ctx *c, size_t i, size_t j)
 }
 
 void
-plan_reason(struct plan_ctx *c, size_t i, const char *code, const char *fmt,
-    ...)
+plan_reason(
+    struct plan_ctx *c, size_t i, const char *code, const char *fmt, ...)
 {
 	va_list ap;
 	char *m;
@@ -582,8 +582,8 @@ index_view(struct plan_ctx *c)
 {
 	const struct plan_view *v = c->view;
 
-	if (make_index(c, v->objects, v->nobjects, sizeof(*v->objects),
-	        obj_cmp, (const void ***)&c->objs) != 0 ||
+	if (make_index(c, v->objects, v->nobjects, sizeof(*v->objects), obj_cmp,
+	        (const void ***)&c->objs) != 0 ||
 	    make_index(c, v->replications, v->nreplications,
 	        sizeof(*v->replications), rep_cmp,
 	        (const void ***)&c->reps) != 0 ||
@@ -794,7 +794,8 @@ act_cmp(const struct plan_act *a, const struct plan_act *b)
 static int
 act_qcmp(const void *pa, const void *pb)
 {
-	return act_cmp((const struct plan_act *)pa, (const struct plan_act *)pb);
+	return act_cmp(
+	    (const struct plan_act *)pa, (const struct plan_act *)pb);
 }
 
 static cJSON *
@@ -803,8 +804,8 @@ target_json(const struct plan_act *a)
 	cJSON *t = cJSON_CreateObject();
 	const char *const keys[] = { "project", "project_kind", "deployment",
 		"model", "source" };
-	const char *const vals[] = { a->project, a->project_kind,
-		a->deployment, a->model, a->source };
+	const char *const vals[] = { a->project, a->project_kind, a->deployment,
+		a->model, a->source };
 	size_t i;
 
 	if (t == NULL || cJSON_AddStringToObject(t, "type", a->type) == NULL ||
@@ -812,10 +813,9 @@ target_json(const struct plan_act *a)
 	    cJSON_AddStringToObject(t, "region", a->region) == NULL)
 		goto fail;
 	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-		if ((vals[i] == NULL
-		            ? cJSON_AddNullToObject(t, keys[i])
-		            : cJSON_AddStringToObject(t, keys[i], vals[i])) ==
-		    NULL)
+		if ((vals[i] == NULL ? cJSON_AddNullToObject(t, keys[i])
+		                     : cJSON_AddStringToObject(
+		                           t, keys[i], vals[i])) == NULL)
 			goto fail;
 	return t;
 fail:
@@ -832,8 +832,8 @@ act_json(struct plan_act *a)
 
 	if (o == NULL || cJSON_AddStringToObject(o, "id", a->id) == NULL ||
 	    cJSON_AddStringToObject(o, "kind", a->kind) == NULL ||
-	    cJSON_AddStringToObject(o, "change",
-	        planfile_change_name(a->change)) == NULL ||
+	    cJSON_AddStringToObject(
+	        o, "change", planfile_change_name(a->change)) == NULL ||
 	    cJSON_AddStringToObject(o, "group", a->group) == NULL)
 		goto fail;
 	if ((t = target_json(a)) == NULL)
@@ -848,8 +848,8 @@ act_json(struct plan_act *a)
 	    cJSON_AddStringToObject(reason, "code", a->code) == NULL ||
 	    cJSON_AddStringToObject(reason, "message", a->message) == NULL)
 		goto fail;
-	cJSON_AddItemToObject(o, "before",
-	    a->before != NULL ? a->before : cJSON_CreateNull());
+	cJSON_AddItemToObject(
+	    o, "before", a->before != NULL ? a->before : cJSON_CreateNull());
 	a->before = NULL;
 	cJSON_AddItemToObject(
 	    o, "after", a->after != NULL ? a->after : cJSON_CreateNull());
@@ -892,8 +892,8 @@ plan_json(struct plan_ctx *c, int64_t refreshed)
 		goto fail;
 	plan_format_time(refreshed, when);
 	if ((refreshed == 0 ? cJSON_AddNullToObject(sub, "refreshed_at")
-	                    : cJSON_AddStringToObject(sub, "refreshed_at",
-	                          when)) == NULL)
+	                    : cJSON_AddStringToObject(
+	                          sub, "refreshed_at", when)) == NULL)
 		goto fail;
 	plan_format_time(o->now, when);
 	if (cJSON_AddStringToObject(doc, "created_at", when) == NULL)
@@ -907,8 +907,7 @@ plan_json(struct plan_ctx *c, int64_t refreshed)
 		        arr, cJSON_CreateString(o->targets[i])))
 			goto fail;
 	if (add_int(sub, "expiry_window_days",
-	        o->expiry_window_s > 0 ? o->expiry_window_s / 86400 : 0) !=
-	        0 ||
+	        o->expiry_window_s > 0 ? o->expiry_window_s / 86400 : 0) != 0 ||
 	    cJSON_AddBoolToObject(sub, "refreshed", o->refreshed != 0) == NULL)
 		goto fail;
 	if ((sub = cJSON_AddObjectToObject(doc, "summary")) == NULL)
@@ -995,8 +994,8 @@ plan_build(cJSON **out, const struct config *cfg, const struct plan_view *view,
 	    c.order == NULL || c.units == NULL || index_view(&c) != 0)
 		goto nomem;
 	for (i = 0; i < n; i++) {
-		c.units[i] = calloc(cfg->projects[i].nreplicas + 1,
-		    sizeof(*c.units[i]));
+		c.units[i] =
+		    calloc(cfg->projects[i].nreplicas + 1, sizeof(*c.units[i]));
 		if (c.units[i] == NULL)
 			goto nomem;
 		c.rank[i] = rank_of(&c, &cfg->projects[i], 0);
@@ -1050,8 +1049,8 @@ plan_cache_load(struct plan_cache *c, struct state *st, struct err *err)
 
 		if (o->kind != STATE_MODEL)
 			continue;
-		if (state_get_trained(st, o->resource, o->project, o->name,
-		        &rec, err) != 0) {
+		if (state_get_trained(
+		        st, o->resource, o->project, o->name, &rec, err) != 0) {
 			if (err->code == ERR_NOTFOUND) {
 				err_clear(err);
 				continue;

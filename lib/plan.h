@@ -108,12 +108,12 @@ typedef int (*plan_assets_hash_fn)(void *arg,
     struct err *err);
 
 struct plan_opts {
-	int prune;		   /* --prune */
+	int prune;                  /* --prune */
 	const char *const *targets; /* --target values; NULL/0 = all */
 	size_t ntargets;
-	long long expiry_window_s; /* deployment_expiring window */
-	int64_t now;		   /* Unix seconds: created_at and expiry */
-	int refreshed;		   /* 1 if refresh ran just before */
+	long long expiry_window_s;   /* deployment_expiring window */
+	int64_t now;                 /* Unix seconds: created_at and expiry */
+	int refreshed;               /* 1 if refresh ran just before */
 	const char *standby_version; /* NULL = "0.0.0" */
 	plan_assets_hash_fn assets_hash; /* required for assets projects */
 	void *assets_arg;

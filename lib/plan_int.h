@@ -71,10 +71,10 @@ struct plan_ctx {
 	size_t nacts, capacts;
 	struct cJSON *warnings;
 
-	unsigned char *selected; /* per config project: planned */
-	int *rank;		 /* per config project */
+	unsigned char *selected;  /* per config project: planned */
+	int *rank;                /* per config project */
 	struct plan_unit **units; /* per config project, per replica */
-	size_t *order;		  /* config projects, by rank then name */
+	size_t *order;            /* config projects, by rank then name */
 
 	char **pool; /* strings made while planning, freed at the end */
 	size_t npool, cappool;
@@ -86,22 +86,21 @@ const struct state_object *plan_object(struct plan_ctx *c, enum state_kind k,
     const char *resource, const char *project, const char *name);
 /* The objects of one kind of resource/project: *n of them from *first. */
 const struct state_object *const *plan_objects(struct plan_ctx *c,
-    enum state_kind k, const char *resource, const char *project,
-    size_t *n);
+    enum state_kind k, const char *resource, const char *project, size_t *n);
 const struct state_replication *plan_replication(
     struct plan_ctx *c, const char *replica, const char *project);
 const struct state_trained *plan_trained(struct plan_ctx *c,
     const char *replica, const char *project, const char *label);
-const struct state_resource *plan_resource(struct plan_ctx *c,
-    const char *name);
+const struct state_resource *plan_resource(
+    struct plan_ctx *c, const char *name);
 /* The newest snapshot of project from source whose source_modified is the
  * same time as modified. */
 const struct snapshot_meta *plan_snapshot(struct plan_ctx *c,
     const char *project, const char *source, const char *modified);
 
 /* The config project whose Azure name (or else key) is name, or NULL. */
-const struct config_project *plan_project_named(const struct config *cfg,
-    const char *name);
+const struct config_project *plan_project_named(
+    const struct config *cfg, const char *name);
 
 /* Compares two Azure times as times (as strings when one does not
  * parse); NULL sorts first. */
@@ -122,8 +121,8 @@ char *plan_strf(struct plan_ctx *c, const char *fmt, ...)
 /* Adds an action (kind is a static string; the printf-style id is
  * formatted) and returns its index, or (size_t)-1 when memory ran out. */
 size_t plan_add(struct plan_ctx *c, const char *kind,
-    enum planfile_change change, const char *group, int pos,
-    const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+    enum planfile_change change, const char *group, int pos, const char *fmt,
+    ...) __attribute__((format(printf, 6, 7)));
 
 /* Makes action i depend on action j (once). */
 void plan_depend(struct plan_ctx *c, size_t i, size_t j);
@@ -139,8 +138,8 @@ void plan_warn(struct plan_ctx *c, const char *code, const char *fmt, ...)
 /* New flat objects for before/after, and setters that accept NULL values
  * (stored as JSON null). */
 struct cJSON *plan_obj(struct plan_ctx *c);
-void plan_set_str(struct plan_ctx *c, struct cJSON *o, const char *key,
-    const char *v);
+void plan_set_str(
+    struct plan_ctx *c, struct cJSON *o, const char *key, const char *v);
 
 /* The Language planner: export, import, train, deploy of every selected
  * project, then the deletes of --prune. */

@@ -16,6 +16,8 @@
 #include "plan_int.h"
 
 #define NONE ((size_t)-1)
+/* What Terraform users read for a value the service sets during apply. */
+#define KNOWN_AFTER "(known after apply)"
 
 /* What a project must look like on each replica. */
 struct desired {
@@ -32,7 +34,7 @@ struct pproj {
 	const struct config_project *cp;
 	const char *name; /* the Azure project name */
 	const char *azure_kind;
-	const struct state_object *so;	 /* the source project, or NULL */
+	const struct state_object *so;    /* the source project, or NULL */
 	const struct snapshot_meta *snap; /* a snapshot of so as it is now */
 	char assets_hash[SNAPSHOT_HASH_SIZE];
 	struct desired d;
@@ -108,9 +110,9 @@ desired_compute(struct plan_ctx *c, struct pproj *p)
 			label = cp->deployments[i].model;
 		} else {
 			d->dep_names[d->ndeps] = sd[i]->name;
-			label = cp->model.label != NULL ?
-			    cp->model.label :
-			    source_label(c, cp->source, p->name, sd[i]);
+			label = cp->model.label != NULL
+			    ? cp->model.label
+			    : source_label(c, cp->source, p->name, sd[i]);
 			if (label == NULL) {
 				plan_warn(c, "source_deployment_unresolved",
 				    "Deployment %s of %s on %s serves no "
@@ -231,8 +233,8 @@ import_reason(struct plan_ctx *c, struct pproj *p, const char *R,
 }
 
 static size_t
-add_export(struct plan_ctx *c, struct pproj *p, const char *code,
-    const char *msg)
+add_export(
+    struct plan_ctx *c, struct pproj *p, const char *code, const char *msg)
 {
 	const char *S = p->cp->source;
 	size_t i;
@@ -246,8 +248,8 @@ add_export(struct plan_ctx *c, struct pproj *p, const char *code,
 	set_target(c, i, p, S, NULL);
 	plan_reason(c, i, code, "%s", msg);
 	c->acts[i].after = plan_obj(c);
-	plan_set_str(c, c->acts[i].after, "lastModifiedDateTime",
-	    p->so->last_modified);
+	plan_set_str(
+	    c, c->acts[i].after, "lastModifiedDateTime", p->so->last_modified);
 	p->export_idx = i;
 	return i;
 }
@@ -280,8 +282,8 @@ plan_import(struct plan_ctx *c, struct pproj *p, const char *R,
 	} else {
 		e = add_export(c, p, code, msg);
 		plan_depend(c, i, e);
-		*snapshot = plan_strf(c, "from export:%s@%s", p->name,
-		    p->cp->source);
+		*snapshot =
+		    plan_strf(c, "from export:%s@%s", p->name, p->cp->source);
 	}
 	if (ro != NULL) {
 		c->acts[i].before = plan_obj(c);
@@ -289,8 +291,14 @@ plan_import(struct plan_ctx *c, struct pproj *p, const char *R,
 		    ro->last_modified);
 		plan_set_str(c, c->acts[i].before, "snapshot",
 		    rec != NULL ? rec->snapshot : NULL);
+		if (p->cp->source != NULL)
+			plan_set_str(c, c->acts[i].before, "sourceModified",
+			    rec != NULL ? rec->source_modified : NULL);
 	}
 	c->acts[i].after = plan_obj(c);
+	if (ro != NULL)
+		plan_set_str(
+		    c, c->acts[i].after, "lastModifiedDateTime", KNOWN_AFTER);
 	plan_set_str(c, c->acts[i].after, "snapshot", *snapshot);
 	if (p->cp->source != NULL)
 		plan_set_str(c, c->acts[i].after, "sourceModified",
@@ -304,8 +312,8 @@ plan_import(struct plan_ctx *c, struct pproj *p, const char *R,
 /* train and deploy                                                    */
 
 static const char *
-train_reason(struct plan_ctx *c, struct pproj *p, const char *R,
-    const char *L, size_t imp, const struct state_object *mo,
+train_reason(struct plan_ctx *c, struct pproj *p, const char *R, const char *L,
+    size_t imp, const struct state_object *mo,
     const struct state_replication *rec, const char **msg)
 {
 	const struct state_trained *tr = plan_trained(c, R, p->name, L);
@@ -314,8 +322,8 @@ train_reason(struct plan_ctx *c, struct pproj *p, const char *R,
 	size_t k;
 
 	if (mo == NULL) {
-		*msg = plan_strf(c, "Model %s of %s does not exist on %s", L, P,
-		    R);
+		*msg = plan_strf(
+		    c, "Model %s of %s does not exist on %s", L, P, R);
 		return "model_missing";
 	}
 	if (imp != NONE) {
@@ -326,13 +334,15 @@ train_reason(struct plan_ctx *c, struct pproj *p, const char *R,
 		return "model_stale";
 	}
 	if (tr == NULL) {
-		*msg = plan_strf(c, "Model %s of %s on %s was not trained by "
-		                    "standby",
+		*msg = plan_strf(c,
+		    "Model %s of %s on %s was not trained by "
+		    "standby",
 		    L, P, R);
 		return "model_stale";
 	}
 	if (rec != NULL && rec->snapshot != NULL &&
-	    (tr->snapshot == NULL || strcmp(tr->snapshot, rec->snapshot) != 0)) {
+	    (tr->snapshot == NULL ||
+	        strcmp(tr->snapshot, rec->snapshot) != 0)) {
 		*msg = plan_strf(c,
 		    "Model %s of %s on %s was trained from an older snapshot "
 		    "(%s) than the project holds (%s)",
@@ -350,8 +360,7 @@ train_reason(struct plan_ctx *c, struct pproj *p, const char *R,
 	for (k = 0; k < p->d.ndeps; k++) {
 		if (strcmp(p->d.dep_labels[k], L) != 0)
 			continue;
-		dep = plan_object(
-		    c, STATE_DEPLOYMENT, R, P, p->d.dep_names[k]);
+		dep = plan_object(c, STATE_DEPLOYMENT, R, P, p->d.dep_names[k]);
 		if (dep != NULL && plan_expiring(c, dep->expiration)) {
 			*msg = plan_strf(c,
 			    "Deployment %s of %s on %s expires on %s, within "
@@ -369,8 +378,8 @@ static size_t
 plan_train(struct plan_ctx *c, struct pproj *p, const char *R, const char *L,
     size_t imp, const struct state_replication *rec, const char *snapshot)
 {
-	const struct state_object *mo = plan_object(c, STATE_MODEL, R, p->name,
-	    L);
+	const struct state_object *mo =
+	    plan_object(c, STATE_MODEL, R, p->name, L);
 	const struct state_trained *tr;
 	const struct config_model *m = &p->cp->model;
 	const char *code, *msg = NULL;
@@ -395,20 +404,20 @@ plan_train(struct plan_ctx *c, struct pproj *p, const char *R, const char *L,
 		plan_set_str(c, a->before, "label", L);
 		plan_set_str(c, a->before, "trainingConfigVersion",
 		    mo->training_config_version);
-		plan_set_str(c, a->before, "snapshot",
-		    tr != NULL ? tr->snapshot : NULL);
+		plan_set_str(
+		    c, a->before, "snapshot", tr != NULL ? tr->snapshot : NULL);
 		plan_set_str(c, a->before, "expires", mo->expiration);
 	}
 	a->after = plan_obj(c);
 	plan_set_str(c, a->after, "label", L);
 	if (m->mode != CONFIG_TRAINING_UNSET)
-		plan_set_str(c, a->after, "mode",
-		    config_training_mode_name(m->mode));
+		plan_set_str(
+		    c, a->after, "mode", config_training_mode_name(m->mode));
 	plan_set_str(c, a->after, "trainingConfigVersion",
 	    m->config_version != NULL ? m->config_version : "latest");
 	plan_set_str(c, a->after, "snapshot", snapshot);
 	if (mo != NULL && mo->expiration != NULL)
-		plan_set_str(c, a->after, "expires", "renewed");
+		plan_set_str(c, a->after, "expires", KNOWN_AFTER);
 	return i;
 }
 
@@ -421,8 +430,8 @@ served_label(struct plan_ctx *c, const char *R, const char *P,
 }
 
 static size_t
-plan_deploy(struct plan_ctx *c, struct pproj *p, const char *R,
-    const char *D, const char *L, size_t train)
+plan_deploy(struct plan_ctx *c, struct pproj *p, const char *R, const char *D,
+    const char *L, size_t train)
 {
 	const struct state_object *dep, *mo;
 	const char *P = p->name, *code, *msg;
@@ -433,8 +442,8 @@ plan_deploy(struct plan_ctx *c, struct pproj *p, const char *R,
 	mo = plan_object(c, STATE_MODEL, R, P, L);
 	if (dep == NULL) {
 		code = "deployment_missing";
-		msg = plan_strf(c, "Deployment %s of %s does not exist on %s",
-		    D, P, R);
+		msg = plan_strf(
+		    c, "Deployment %s of %s does not exist on %s", D, P, R);
 	} else if (plan_expiring(c, dep->expiration)) {
 		code = "deployment_expiring";
 		msg = plan_strf(c,
@@ -462,8 +471,8 @@ plan_deploy(struct plan_ctx *c, struct pproj *p, const char *R,
 	if (msg == NULL)
 		return NONE;
 	i = plan_add(c, "deploy",
-	    dep != NULL ? PLANFILE_UPDATE : PLANFILE_CREATE, P,
-	    PLAN_POS_DEPLOY, "deploy:%s@%s/%s", P, R, D);
+	    dep != NULL ? PLANFILE_UPDATE : PLANFILE_CREATE, P, PLAN_POS_DEPLOY,
+	    "deploy:%s@%s/%s", P, R, D);
 	if (i == NONE)
 		return NONE;
 	set_target(c, i, p, R, p->cp->source);
@@ -474,21 +483,22 @@ plan_deploy(struct plan_ctx *c, struct pproj *p, const char *R,
 	a->model = L;
 	if (dep != NULL) {
 		a->before = plan_obj(c);
-		plan_set_str(c, a->before, "modelLabel",
-		    served_label(c, R, P, dep));
+		plan_set_str(
+		    c, a->before, "modelLabel", served_label(c, R, P, dep));
 		plan_set_str(c, a->before, "modelId", dep->model_id);
 		plan_set_str(c, a->before, "expires", dep->expiration);
 	}
 	a->after = plan_obj(c);
 	plan_set_str(c, a->after, "modelLabel", L);
 	plan_set_str(c, a->after, "modelId",
-	    train != NONE ? plan_strf(c, "from %s", c->acts[train].id)
-	    : mo != NULL  ? mo->model_id
-	                  : NULL);
+	    train != NONE    ? plan_strf(c, "from %s", c->acts[train].id)
+	        : mo != NULL ? mo->model_id
+	                     : NULL);
 	if (dep != NULL && dep->expiration != NULL)
 		plan_set_str(c, a->after, "expires",
-		    plan_expiring(c, dep->expiration) ? "renewed"
-		                                      : dep->expiration);
+		    train != NONE || plan_expiring(c, dep->expiration)
+		        ? KNOWN_AFTER
+		        : dep->expiration);
 	return i;
 }
 
@@ -623,8 +633,7 @@ prune_replica(struct plan_ctx *c, struct pproj *p, const char *R)
 		for (k = 0; k < nd; k++)
 			if (del[k] == NONE && deps[k]->model_id != NULL &&
 			    models[m]->model_id != NULL &&
-			    strcmp(deps[k]->model_id, models[m]->model_id) ==
-			        0)
+			    strcmp(deps[k]->model_id, models[m]->model_id) == 0)
 				kept = 1;
 		if (kept)
 			continue;
@@ -646,15 +655,14 @@ prune_replica(struct plan_ctx *c, struct pproj *p, const char *R)
 		    "serves it",
 		    models[m]->name, P, R, c->cfg->path);
 		c->acts[i].before = plan_obj(c);
-		plan_set_str(c, c->acts[i].before, "modelId",
-		    models[m]->model_id);
-		plan_set_str(c, c->acts[i].before, "expires",
-		    models[m]->expiration);
+		plan_set_str(
+		    c, c->acts[i].before, "modelId", models[m]->model_id);
+		plan_set_str(
+		    c, c->acts[i].before, "expires", models[m]->expiration);
 		for (k = 0; k < nd; k++)
 			if (del[k] != NONE && deps[k]->model_id != NULL &&
 			    models[m]->model_id != NULL &&
-			    strcmp(deps[k]->model_id, models[m]->model_id) ==
-			        0)
+			    strcmp(deps[k]->model_id, models[m]->model_id) == 0)
 				plan_depend(c, i, del[k]);
 	}
 	free(del);
@@ -710,8 +718,8 @@ prune_projects(struct plan_ctx *c)
 		    desired_on(c->cfg, rec->project, r->name) ||
 		    !prune_targeted(c, rec->project))
 			continue;
-		ro = plan_object(c, STATE_PROJECT, r->name, rec->project,
-		    rec->project);
+		ro = plan_object(
+		    c, STATE_PROJECT, r->name, rec->project, rec->project);
 		if (ro == NULL)
 			continue;
 		cp = plan_project_named(c->cfg, rec->project);
@@ -760,8 +768,8 @@ plan_project(struct plan_ctx *c, struct pproj *p)
 	p->azure_kind = config_kind_azure(cp->kind);
 	p->export_idx = NONE;
 	if (cp->source != NULL) {
-		p->so = plan_object(
-		    c, STATE_PROJECT, cp->source, p->name, p->name);
+		p->so =
+		    plan_object(c, STATE_PROJECT, cp->source, p->name, p->name);
 		if (p->so == NULL) {
 			sr = plan_resource(c, cp->source);
 			if (sr == NULL || sr->refreshed_at == 0)
@@ -775,20 +783,19 @@ plan_project(struct plan_ctx *c, struct pproj *p)
 			    "%s)",
 			    p->name, cp->source, when);
 		}
-		p->snap = plan_snapshot(
-		    c, p->name, cp->source, p->so->last_modified);
+		p->snap =
+		    plan_snapshot(c, p->name, cp->source, p->so->last_modified);
 	} else {
 		if (c->opts->assets_hash == NULL)
 			return err_set(c->err, ERR_SPEC,
 			    "project '%s': no way to hash its assets file",
 			    cp->key);
-		if (c->opts->assets_hash(c->opts->assets_arg, cp,
-		        p->assets_hash, c->err) != 0)
+		if (c->opts->assets_hash(
+		        c->opts->assets_arg, cp, p->assets_hash, c->err) != 0)
 			return -1;
 	}
 	if (desired_compute(c, p) != 0 ||
-	    (p->train_idx = calloc(p->d.nlabels + 1, sizeof(size_t))) ==
-	        NULL) {
+	    (p->train_idx = calloc(p->d.nlabels + 1, sizeof(size_t))) == NULL) {
 		c->nomem = 1;
 		return 0;
 	}
@@ -805,8 +812,8 @@ plan_project(struct plan_ctx *c, struct pproj *p)
 			    c, p, R, p->d.labels[l], imp, rec, snapshot);
 		for (k = 0; k < p->d.ndeps; k++) {
 			for (l = 0; l < p->d.nlabels; l++)
-				if (strcmp(p->d.labels[l], p->d.dep_labels[k]) ==
-				    0)
+				if (strcmp(p->d.labels[l],
+				        p->d.dep_labels[k]) == 0)
 					break;
 			di = plan_deploy(c, p, R, p->d.dep_names[k],
 			    p->d.dep_labels[k], p->train_idx[l]);

@@ -143,6 +143,8 @@ session_auth(struct session *s, const char *name, struct auth **out,
 		ao.method = AUTH_CLIENT_SECRET;
 		ao.tenant_id = ca->tenant_id;
 		ao.client_id = ca->client_id;
+		ao.client_secret_env = ca->client_secret_env;
+		ao.authority_host = s->cfg->settings.authority_host;
 		break;
 	case CONFIG_AUTH_MANAGED_IDENTITY:
 		ao.method = AUTH_MANAGED_IDENTITY;

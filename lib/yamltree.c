@@ -167,14 +167,14 @@ static void
 problem(struct builder *b, const yaml_mark_t *m, const char *msg)
 {
 	if (diag_add(b->diags, b->file, (int)m->line + 1, (int)m->column + 1,
-		NULL, DIAG_ERROR, "%s", msg) != 0)
+	        NULL, DIAG_ERROR, "%s", msg) != 0)
 		b->nomem = 1;
 	b->failed = 1;
 }
 
 static int
-add_anchor(struct builder *b, const unsigned char *name,
-    struct yamltree_node *node)
+add_anchor(
+    struct builder *b, const unsigned char *name, struct yamltree_node *node)
 {
 	struct anchor *na;
 	size_t ncap;
@@ -244,16 +244,17 @@ attach(struct builder *b, struct yamltree_node *node)
 static int
 charge(struct builder *b, size_t nodes, size_t bytes, const yaml_mark_t *m)
 {
-	if (b->nodes + nodes > b->lim.max_nodes ||
-	    nodes > b->lim.max_nodes) {
-		problem(b, m, "too many nodes (aliases expanded); the limit is "
-			      "reached, refusing to expand further");
+	if (b->nodes + nodes > b->lim.max_nodes || nodes > b->lim.max_nodes) {
+		problem(b, m,
+		    "too many nodes (aliases expanded); the limit is "
+		    "reached, refusing to expand further");
 		return -1;
 	}
 	if (b->bytes + bytes > b->lim.max_scalar_bytes ||
 	    bytes > b->lim.max_scalar_bytes) {
-		problem(b, m, "too much text once aliases are expanded; "
-			      "refusing to expand further");
+		problem(b, m,
+		    "too much text once aliases are expanded; "
+		    "refusing to expand further");
 		return -1;
 	}
 	b->nodes += nodes;
@@ -282,8 +283,9 @@ on_event(struct builder *b, yaml_event_t *ev)
 	switch (ev->type) {
 	case YAML_DOCUMENT_START_EVENT:
 		if (++b->ndocs > 1) {
-			problem(b, m, "only one YAML document is allowed; "
-				      "found a second one");
+			problem(b, m,
+			    "only one YAML document is allowed; "
+			    "found a second one");
 			return -1;
 		}
 		return 0;
@@ -308,8 +310,10 @@ on_event(struct builder *b, yaml_event_t *ev)
 	case YAML_MAPPING_START_EVENT:
 		if (charge(b, 1, 0, m) != 0 || too_deep(b, 1, m))
 			return -1;
-		n = node_new(b, ev->type == YAML_SEQUENCE_START_EVENT ?
-			    YAMLTREE_SEQ : YAMLTREE_MAP, m);
+		n = node_new(b,
+		    ev->type == YAML_SEQUENCE_START_EVENT ? YAMLTREE_SEQ
+		                                          : YAMLTREE_MAP,
+		    m);
 		if (n == NULL)
 			return -1;
 		if (ev->type == YAML_SEQUENCE_START_EVENT) {
@@ -398,9 +402,9 @@ nomem:
 }
 
 int
-yamltree_parse(struct yamltree_node **out, const char *file,
-    const char *data, size_t len, const struct yamltree_limits *limits,
-    struct diag_list *diags, struct err *err)
+yamltree_parse(struct yamltree_node **out, const char *file, const char *data,
+    size_t len, const struct yamltree_limits *limits, struct diag_list *diags,
+    struct err *err)
 {
 	struct builder b;
 	yaml_parser_t parser;
@@ -434,7 +438,7 @@ yamltree_parse(struct yamltree_node **out, const char *file,
 	}
 	if (yamltree_check_utf8(data, len, &line, &column) != 0) {
 		if (diag_add(diags, file, line, column, NULL, DIAG_ERROR,
-			"the file is not valid UTF-8") != 0)
+		        "the file is not valid UTF-8") != 0)
 			b.nomem = 1;
 		b.failed = 1;
 		goto out;
@@ -444,16 +448,17 @@ yamltree_parse(struct yamltree_node **out, const char *file,
 		goto out;
 	}
 	inited = 1;
-	yaml_parser_set_input_string(&parser, (const unsigned char *)data,
-	    len);
+	yaml_parser_set_input_string(&parser, (const unsigned char *)data, len);
 	yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
 	while (!done) {
 		if (!yaml_parser_parse(&parser, &ev)) {
 			if (parser.error == YAML_MEMORY_ERROR) {
 				b.nomem = 1;
 			} else {
-				snprintf(msg, sizeof(msg), "syntax error: %s%s%s",
-				    parser.problem ? parser.problem : "invalid YAML",
+				snprintf(msg, sizeof(msg),
+				    "syntax error: %s%s%s",
+				    parser.problem ? parser.problem
+				                   : "invalid YAML",
 				    parser.context ? " " : "",
 				    parser.context ? parser.context : "");
 				problem(&b, &parser.problem_mark, msg);
@@ -489,8 +494,8 @@ out:
 	yamltree_free(b.root);
 	if (rc != 0) {
 		if (b.nomem || diags->nomem)
-			err_set(err, ERR_NOMEM, "out of memory parsing '%s'",
-			    file);
+			err_set(
+			    err, ERR_NOMEM, "out of memory parsing '%s'", file);
 		else
 			err_set(err, ERR_SPEC, "'%s' is not valid YAML", file);
 	}

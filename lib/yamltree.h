@@ -23,10 +23,10 @@ enum yamltree_type {
 struct yamltree_node {
 	enum yamltree_type type;
 	int line, column; /* 1-based start of the node (column in chars) */
-	int quoted;	  /* scalar: 1 unless written plain (or tagged !!str) */
-	char *tag;	  /* explicit tag as resolved by libyaml, or NULL */
-	char *value;	  /* scalar: NUL-terminated (may hold NULs: see len) */
-	size_t len;	  /* scalar: bytes in value */
+	int quoted;       /* scalar: 1 unless written plain (or tagged !!str) */
+	char *tag;        /* explicit tag as resolved by libyaml, or NULL */
+	char *value;      /* scalar: NUL-terminated (may hold NULs: see len) */
+	size_t len;       /* scalar: bytes in value */
 	/* SEQ: n items.  MAP: n = 2 * pairs, keys at even, values at odd
 	 * indexes, in file order (duplicates are kept: callers check). */
 	struct yamltree_node **items;
@@ -37,9 +37,9 @@ struct yamltree_node {
 };
 
 struct yamltree_limits {
-	size_t max_bytes; /* input size; 0 = 4 MiB */
-	size_t max_depth; /* nesting; 0 = 64 */
-	size_t max_nodes; /* after alias expansion; 0 = 100 000 */
+	size_t max_bytes;        /* input size; 0 = 4 MiB */
+	size_t max_depth;        /* nesting; 0 = 64 */
+	size_t max_nodes;        /* after alias expansion; 0 = 100 000 */
 	size_t max_scalar_bytes; /* after alias expansion; 0 = 16 MiB */
 };
 
@@ -55,12 +55,11 @@ int yamltree_parse(struct yamltree_node **out, const char *file,
 /* Checks that data is UTF-8 (no overlong forms, surrogates or code points
  * past U+10FFFF).  Returns 0, or -1 with *line and *column (1-based) of
  * the first bad byte. */
-int yamltree_check_utf8(const char *data, size_t len, int *line,
-    int *column);
+int yamltree_check_utf8(const char *data, size_t len, int *line, int *column);
 
 /* For a MAP: the value of the first key equal to key, or NULL. */
-const struct yamltree_node *yamltree_get(const struct yamltree_node *map,
-    const char *key);
+const struct yamltree_node *yamltree_get(
+    const struct yamltree_node *map, const char *key);
 
 /* Releases a tree; NULL does nothing. */
 void yamltree_free(struct yamltree_node *node);

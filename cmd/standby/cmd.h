@@ -73,9 +73,10 @@ void cli_format_time(long long t, char *out, size_t size);
 
 extern const struct cmd cmd_apply;
 extern const struct cmd cmd_force_unlock;
+extern const struct cmd cmd_plan;
 extern const struct cmd cmd_refresh;
 extern const struct cmd cmd_validate;
-extern const struct cmd cmd_state;
 extern const struct cmd cmd_show;
+extern const struct cmd cmd_state;
 
 #endif

@@ -62,8 +62,7 @@ session_log(void *arg, int level, const char *msg)
 	if (cli->quiet && level > HTTP_LOG_WARN)
 		return;
 	if (level <= HTTP_LOG_WARN || level <= cli->verbose + 1)
-		fprintf(cli->errs, "standby: %s%s\n",
-		    level <= HTTP_LOG_WARN ? "warning: " : "", msg);
+		fprintf(cli->errs, "standby: %s\n", msg);
 }
 
 int

@@ -24,6 +24,7 @@ static volatile sig_atomic_t interrupted;
 static const struct cmd *const commands[] = {
 	&cmd_apply,
 	&cmd_force_unlock,
+	&cmd_plan,
 	&cmd_refresh,
 	&cmd_show,
 	&cmd_state,

@@ -60,8 +60,8 @@ validate_main(struct cli *cli, int argc, char **argv)
 		files[nfiles++] = argv[optind];
 	}
 	if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0) {
-		cli_errorf(cli, "unknown format '%s'; use text or json",
-		    format);
+		cli_errorf(
+		    cli, "unknown format '%s'; use text or json", format);
 		return cli_usage(cli, &cmd_validate);
 	}
 	json = format[0] == 'j';
@@ -89,8 +89,8 @@ validate_main(struct cli *cli, int argc, char **argv)
 		}
 		buf_addf(&summary, "%s{\"file\":\"", i ? "," : "");
 		buf_addjson(&summary, files[i]);
-		buf_addf(&summary, "\",\"valid\":%s,\"hash\":",
-		    cfg ? "true" : "false");
+		buf_addf(&summary,
+		    "\",\"valid\":%s,\"hash\":", cfg ? "true" : "false");
 		if (cfg != NULL)
 			buf_addf(&summary, "\"%s\"}", cfg->hash_hex);
 		else
@@ -100,8 +100,9 @@ validate_main(struct cli *cli, int argc, char **argv)
 	buf_addstr(&summary, "]");
 	diag_sort(&diags);
 	if (json) {
-		buf_addf(&out, "{\"valid\":%s,\"errors\":%zu,\"warnings\":%zu,"
-			       "\"files\":%s,\"diagnostics\":",
+		buf_addf(&out,
+		    "{\"valid\":%s,\"errors\":%zu,\"warnings\":%zu,"
+		    "\"files\":%s,\"diagnostics\":",
 		    rc == EXIT_OK ? "true" : "false", diags.nerrors,
 		    diags.nwarnings, buf_str(&summary));
 		if (diag_format_json(&diags, &out, &err) == 0)
@@ -127,13 +128,13 @@ const struct cmd cmd_validate = {
 	.usage = "validate [-f FILE]... [--format text|json] [FILE...]",
 	.summary = "check standby.yaml files and report every problem",
 	.help = "  -f, --file FILE      the configuration (default "
-		"./standby.yaml);\n"
-		"                       repeat it, or name files after the "
-		"options\n"
-		"      --format FORMAT  text (default: file:line:column: ... "
-		"on stderr)\n"
-		"                       or json (one document on stdout)\n"
-		"Exits 0 when every file is valid (warnings allowed), 1 "
-		"otherwise.\n",
+	        "./standby.yaml);\n"
+	        "                       repeat it, or name files after the "
+	        "options\n"
+	        "      --format FORMAT  text (default: file:line:column: ... "
+	        "on stderr)\n"
+	        "                       or json (one document on stdout)\n"
+	        "Exits 0 when every file is valid (warnings allowed), 1 "
+	        "otherwise.\n",
 	.run = validate_main,
 };

@@ -17,7 +17,8 @@
 static const char usage[] =
     "usage: langc --endpoint URL (--key-env VAR | --key-file F | --entra "
     "client-secret|managed-identity|azure-cli)\n"
-    "    [--cacert F] [--api-version V] [--poll-ms N] [--timeout-ms N] CMD\n"
+    "    [--cacert F] [--api-version V] [--poll-ms N] [--timeout-ms N]\n    "
+    "[--page-size N] CMD\n"
     "  list-projects FAMILY | get-project FAMILY P | models FAMILY P |\n"
     "  deployments FAMILY P | training-config-versions FAMILY [KIND] |\n"
     "  export FAMILY P OUT | import FAMILY P IN | train FAMILY P LABEL |\n"
@@ -350,6 +351,8 @@ main(int argc, char **argv)
 			lo.api_version = v;
 		else if (strcmp(k, "--poll-ms") == 0)
 			lo.poll_initial_ms = lo.poll_max_ms = atol(v);
+		else if (strcmp(k, "--page-size") == 0)
+			lo.page_size = atoi(v);
 		else if (strcmp(k, "--timeout-ms") == 0)
 			lo.poll_timeout_ms = atol(v);
 		else

@@ -11,8 +11,11 @@
  *	openai NAME [json=...]
  *	commit                           print the changes, one a line
  *	stale RESOURCE WHY...
- *	snapshot PROJECT SOURCE FILE     store FILE, print its hash
- *	replication REPLICA PROJECT SOURCE HASH
+ *	snapshot PROJECT SOURCE FILE [SOURCE_MODIFIED]
+ *	                                 store FILE, print its hash
+ *	replication REPLICA PROJECT SOURCE HASH [SOURCE_MODIFIED
+ *	    [REPLICA_MODIFIED]]
+ *	trained REPLICA PROJECT LABEL HASH
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -129,7 +132,7 @@ run_line(
 		buf_release(&why);
 		return rc;
 	}
-	if (strcmp(tok[0], "snapshot") == 0 && n == 4) {
+	if (strcmp(tok[0], "snapshot") == 0 && (n == 4 || n == 5)) {
 		struct snapshot_meta m;
 		struct buf data = { 0 };
 		char hash[SNAPSHOT_HASH_SIZE];
@@ -138,6 +141,7 @@ run_line(
 		memset(&m, 0, sizeof(m));
 		m.project = tok[1];
 		m.source_resource = tok[2];
+		m.source_modified = n == 5 ? tok[4] : NULL;
 		if (load_file(tok[3], &data) != 0) {
 			buf_release(&data);
 			return err_set(err, ERR_IO, "cannot read '%s'", tok[3]);
@@ -149,14 +153,25 @@ run_line(
 		buf_release(&data);
 		return rc;
 	}
-	if (strcmp(tok[0], "replication") == 0 && n == 5) {
+	if (strcmp(tok[0], "replication") == 0 && n >= 5 && n <= 7) {
 		struct state_replication rec = { 0 };
 
 		rec.replica_resource = tok[1];
 		rec.project = tok[2];
 		rec.source_resource = tok[3];
 		rec.snapshot = tok[4];
+		rec.source_modified = n >= 6 ? tok[5] : NULL;
+		rec.replica_modified = n >= 7 ? tok[6] : NULL;
 		return state_put_replication(st, &rec, err);
+	}
+	if (strcmp(tok[0], "trained") == 0 && n == 5) {
+		struct state_trained rec = { 0 };
+
+		rec.replica_resource = tok[1];
+		rec.project = tok[2];
+		rec.label = tok[3];
+		rec.snapshot = tok[4];
+		return state_put_trained(st, &rec, err);
 	}
 	if (*r == NULL)
 		return err_set(err, ERR_SPEC, "'%s' outside refresh", tok[0]);

@@ -1159,6 +1159,15 @@ test_plain_http_and_insecure_only_on_loopback(void)
 	T_CONTAINS(logs.text, "plain http");
 	http_free(h);
 
+	/* IMDS is plain http by design, on a link-local address; its
+	 * neighbours are not. */
+	h = client(&o);
+	req.url = "http://169.254.169.254/metadata/identity/oauth2/token";
+	T_EQ_INT(http_submit(h, &req, NULL, NULL, &err), 0);
+	req.url = "http://169.254.169.253/metadata/identity/oauth2/token";
+	T_EQ_INT(http_submit(h, &req, NULL, NULL, &err), -1);
+	http_free(h);
+
 	hi = client(&oi);
 	req.url = "https://contoso.cognitiveservices.azure.com/x";
 	T_EQ_INT(http_submit(hi, &req, NULL, NULL, &err), -1);
