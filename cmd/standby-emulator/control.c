@@ -38,6 +38,23 @@ ok(struct resp *r, cJSON *o)
 }
 
 static void
+copy_containers(char ***dst, size_t *ndst, char **src, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < *ndst; i++)
+		free((*dst)[i]);
+	free(*dst);
+	*dst = NULL;
+	*ndst = 0;
+	if (n == 0 || (*dst = calloc(n, sizeof(**dst))) == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		if (((*dst)[i] = strdup(src[i])) != NULL)
+			(*ndst)++;
+}
+
+static void
 clear_resource(struct resource *res)
 {
 	size_t i;
@@ -55,6 +72,8 @@ clear_resource(struct resource *res)
 	rate_release(&res->post);
 	rate_release(&res->get);
 	reqlog_clear(&res->log);
+	copy_containers(&res->containers, &res->ncontainers, res->containers0,
+	    res->ncontainers0);
 }
 
 void

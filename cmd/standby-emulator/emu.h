@@ -137,6 +137,8 @@ struct resource {
 	size_t njobs;
 	char **containers;
 	size_t ncontainers;
+	char **containers0; /* as given on the command line, for reset */
+	size_t ncontainers0;
 	struct ratewin post, get;
 	struct reqlog log;
 };

@@ -270,10 +270,10 @@ emu_free(struct emu *emu)
 	for (i = 0; i < emu->nres; i++) {
 		struct resource *res = emu->res[i];
 
-		for (k = 0; k < res->ncontainers; k++)
-			free(res->containers[k]);
-		free(res->containers);
-		res->ncontainers = 0;
+		for (k = 0; k < res->ncontainers0; k++)
+			free(res->containers0[k]);
+		free(res->containers0);
+		res->ncontainers0 = 0;
 	}
 	emu_reset(emu);
 	for (i = 0; i < emu->nres; i++) {
@@ -499,9 +499,24 @@ main(int argc, char **argv)
 	    auth_add_client(&emu, "emulator-client=emulator-secret", &err))
 		goto fail;
 	memcpy(emu.timing_default, emu.timing, sizeof(emu.timing));
+	/* --log-size may follow the --resource flags: size the rings now. */
+	reqlog_release(&emu.control_log);
+	reqlog_init(&emu.control_log, emu.log_cap);
+	for (i = 0; i < emu.nres; i++) {
+		reqlog_release(&emu.res[i]->log);
+		reqlog_init(&emu.res[i]->log, emu.log_cap);
+	}
+	for (i = 0; i < emu.nres; i++) {
+		/* what reset restores */
+		emu.res[i]->containers0 = emu.res[i]->containers;
+		emu.res[i]->ncontainers0 = emu.res[i]->ncontainers;
+		emu.res[i]->containers = NULL;
+		emu.res[i]->ncontainers = 0;
+	}
 	emu.rate_on_default = emu.rate_on;
 	emu.rate_post_default = emu.rate_post;
 	emu.rate_get_default = emu.rate_get;
+	emu_reset(&emu);
 	if (cert != NULL) {
 		emu.tls = 1;
 		if (tls_load_cert(&emu, cert, certkey, &err) != 0)

@@ -254,3 +254,12 @@ emu_deploy() {
 	    fail "deploy $2/$3 on $1: HTTP $(cat "$T/emu.status") $(cat "$T/emu.body")"
 	emu_wait_job "$1" "$(emu_oploc)" > /dev/null
 }
+
+# emu_stop: stops the emulator with SIGTERM and fails unless it exits 0
+# (under ASan that includes "no leaks").
+emu_stop() {
+	kill -TERM "$EMU_PID"
+	wait "$EMU_PID"
+	rc=$?
+	[ $rc = 0 ] || fail "standby-emulator exited $rc after SIGTERM"
+}

@@ -99,3 +99,4 @@ jq -e '.value | length == 1' "$T/list.json" > /dev/null || fail "list: $(cat "$T
 emu_call secondary GET "$S/language/authoring/analyze-text/projects?$V" > "$T/tl.json"
 jq -e '.value == [] and .nextLink == null' "$T/tl.json" > /dev/null || fail "text list: $(cat "$T/tl.json")"
 echo "ok 1 - conversation project replicated by the guide's steps"
+emu_stop

@@ -65,3 +65,16 @@ jq -e '.error.code == "ProjectNotFound"' "$T/emu.body" > /dev/null || fail "404 
 emu_ctl PUT /resources/other/containers '{"containers":["movies"]}' > /dev/null
 emu_seed_project other MovieGenre "$T/MovieGenre.json"
 echo "ok 4 - import needs the storage container on the target resource"
+
+# reset restores the containers given on the command line
+emu_ctl POST /reset > /dev/null
+emu_call other POST "$(emu_endpoint other)/$API/MovieGenre/:import?$V" "$T/MovieGenre.json" > /dev/null
+job=$(emu_oploc)
+for i in $(seq 100); do
+	emu_call other GET "$job" > "$T/j.json"
+	[ "$(jq -r .status "$T/j.json")" = failed ] && break
+	sleep 0.05
+done
+[ "$(jq -r .status "$T/j.json")" = failed ] || fail "reset kept the containers set by the control API"
+echo "ok 5 - reset restores the containers"
+emu_stop

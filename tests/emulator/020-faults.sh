@@ -108,3 +108,4 @@ emu_curl -o "$T/body" -w '%{http_code}' -X POST -d '{"action":"status","status":
 emu_curl -o "$T/body" -w '%{http_code}' -X POST -d '{"action":"explode"}' "$EMU_CONTROL/faults" > "$T/st"
 [ "$(cat "$T/st")" = 400 ] || fail "unknown action accepted"
 echo "ok 11 - bad rules refused"
+emu_stop

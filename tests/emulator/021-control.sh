@@ -89,3 +89,15 @@ emu_call east GET "$API?$V" | jq -e '.value == []' > /dev/null || fail "reset le
 emu_ctl GET /faults | jq -e '. == []' > /dev/null || fail "reset left faults"
 emu_ctl GET /clock | jq -e '.offset_seconds == 0' > /dev/null || fail "reset left the clock"
 echo "ok 7 - reset"
+
+# the request log is a bounded ring
+emu_stop
+emu_start --resource language:east@eastus --rate-limits off --log-size 5
+for i in 1 2 3 4 5 6 7 8; do
+	emu_curl -o /dev/null -H "$K" "$(emu_endpoint east)/language/authoring/analyze-text/projects?$V&n=$i"
+done
+emu_requests east > "$T/log.json"
+jq -e 'length == 5 and .[0].query.n == "4" and .[4].query.n == "8"' "$T/log.json" > /dev/null ||
+    fail "log ring: $(cat "$T/log.json")"
+echo "ok 8 - request log bounded"
+emu_stop
