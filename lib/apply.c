@@ -389,7 +389,7 @@ run_pass(struct apply *ap, struct err *err)
 		if (ap->fatal || interrupted(ap) || ap->inflight == 0)
 			break;
 		now = apply_now_ms();
-		next = 1000;
+		next = hb < 1000 ? hb : 1000;
 		for (i = ap->first; i < ap->n; i++) {
 			struct anode *n = ap->v[i];
 
@@ -416,7 +416,10 @@ run_pass(struct apply *ap, struct err *err)
 				next = t;
 		}
 		if (http_pending(h) > 0) {
-			if (http_run(h, next, err) < 0)
+			/* A signal ends http_run early: the loop's check of
+			 * interrupted then stops the pass. */
+			if (http_run(h, next, err) < 0 &&
+			    err->code != ERR_INTERRUPTED)
 				return -1;
 		} else if (next > 0) {
 			struct timespec ts = { next / 1000,
