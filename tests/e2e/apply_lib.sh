@@ -35,6 +35,8 @@ settings:
   rate_limits: { get_per_minute: 6000, post_per_minute: 600 }
 EOT
 	CFG=$T/standby.yaml
+	# the seeding is not the apply's doing
+	emu_ctl DELETE /requests > /dev/null
 }
 
 # apply_changes [RESOURCE]: the requests that changed something (POST,
