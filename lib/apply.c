@@ -87,6 +87,8 @@ apply_touch(struct apply *ap, const char *resource)
 	char **v;
 	size_t i;
 
+	if (resource == NULL)
+		return 0;
 	for (i = 0; i < ap->ntouched; i++)
 		if (strcmp(ap->touched[i], resource) == 0)
 			return 0;
@@ -170,17 +172,22 @@ apply_fail(struct anode *n, const char *error)
 {
 	struct apply *ap = n->ap;
 	struct err err = { 0 };
+	int sent = n->jid != 0;
 
-	if (n->jid != 0 &&
+	/* An action that failed before its intent (a missing snapshot, an
+	 * unsupported kind) still gets its row: the journal is the record
+	 * of what each run did. */
+	if ((n->jid == 0 &&
+	        state_journal_intent(ap->st, ap->run_id, n->id, n->kind,
+	            n->target, NULL, &n->jid, &err) != 0) ||
 	    state_journal_finish(
 	        ap->st, n->jid, STATE_ACTION_FAILED, error, &err) != 0) {
 		apply_fatal(ap, &err);
 		apply_leave(n);
 		return;
 	}
-	/* A failed write leaves the action for the next apply to recheck;
-	 * a failed change of what the service holds may have touched it. */
-	if (n->k != AK_EXPORT && n->jid != 0)
+	/* A change that failed once sent may have touched the resource. */
+	if (n->k != AK_EXPORT && sent)
 		(void)apply_touch(ap, n->resource);
 	ap->sum.failed++;
 	end_node(n, AS_FAIL, "failed", NULL, error);
