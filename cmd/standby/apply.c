@@ -479,6 +479,7 @@ apply_main(struct cli *cli, int argc, char **argv)
 		    plan_path, plan_path);
 		if (apply_finish(ap, &err) != 0)
 			cli_error(cli, &err);
+		finished = 1;
 		goto out;
 	}
 	if (plan == NULL) {
@@ -509,8 +510,16 @@ finish:
 	finished = 1;
 	rc = exit_code(cli, apply_summary(ap));
 out:
-	if (!finished && ap != NULL && apply_summary(ap)->interrupted)
-		rc = exit_code(cli, apply_summary(ap));
+	if (!finished && ap != NULL) {
+		/* Refused, cancelled or failed before the end: the run row
+		 * must not stay "running". */
+		if (apply_summary(ap)->interrupted)
+			rc = exit_code(cli, apply_summary(ap));
+		(void)state_run_finish(st, apply_summary(ap)->run_id,
+		    apply_summary(ap)->interrupted ? "interrupted"
+		                                   : "cancelled",
+		    &err);
+	}
 	/* Requests may still point into ap: stop them first. */
 	session_free(sess);
 	apply_free(ap);

@@ -10,6 +10,7 @@ expect_exit 0
 expect_stdout_contains 'Apply complete: 14 succeeded, 0 failed, 0 skipped'
 expect_stdout_contains 'export:TravelAgent@east: done'
 expect_stdout_contains '[14/14]'
+expect_stdout_contains 'train:TravelAgent@west/v1: 100%'
 
 # One export per project, however many replicas.
 n=$(apply_changes east | grep -c ':export$')
