@@ -520,6 +520,10 @@ out:
 		                                   : "cancelled",
 		    &err);
 	}
+	/* A signal that stopped a prompt, the lock wait or a refresh. */
+	if (rc == EXIT_ERROR && cli->interrupted != NULL &&
+	    *cli->interrupted != 0)
+		rc = 128 + (int)*cli->interrupted;
 	/* Requests may still point into ap: stop them first. */
 	session_free(sess);
 	apply_free(ap);
