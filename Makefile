@@ -91,6 +91,13 @@ deps:
 deps-check:
 	@sh tests/deps.sh "$(PKGS) $(EMU_PKGS)" "$(DEBS)"
 
+# --- the main job ---------------------------------------------------------
+# Builds, starts the emulator, seeds the examples' source projects, then
+# plan, apply and plan again (see examples/demo.sh).
+demo: deps-check
+	@$(MAKE) --no-print-directory all
+	@BUILD=$(abspath $(BUILD)) sh examples/demo.sh
+
 # --- tests --------------------------------------------------------------
 check: deps-check
 	@$(MAKE) --no-print-directory tests
@@ -140,7 +147,7 @@ install: all
 clean:
 	rm -rf $(BUILD) build
 
-.PHONY: all tests deps deps-check check asan valgrind fuzz bench headers format \
+.PHONY: all demo tests deps deps-check check asan valgrind fuzz bench headers format \
 	format-check install clean
 .SUFFIXES:
 

@@ -69,8 +69,14 @@
  * before the orchestrations that route to them, then by name), then the
  * chain position export < import < train < deploy (delete_deployment <
  * delete_model < delete_project), then id; this is a topological order
- * of depends_on.  The plan's state.refreshed_at is the oldest last good
- * read among the declared resources (null when none was ever read).
+ * of depends_on.
+ *
+ * The plan's state.refreshed_at is the oldest last good read among the
+ * resources the planned projects use (null when none was ever read).
+ * before/after summarise an object as flat scalars; a value the service
+ * sets during apply (a new lastModifiedDateTime, a renewed expiry) is
+ * "(known after apply)", and one made by an earlier action of the plan
+ * names it ("from export:P@S", "from train:P@R/L").
  */
 
 #include <stddef.h>

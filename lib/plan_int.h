@@ -34,8 +34,13 @@ struct plan_act {
 	const char *kind;
 	enum planfile_change change;
 	char *group;
-	const char *type, *resource, *region;
+	const char *type; /* "language" (set by plan_add) or "openai" */
+	const char *resource, *region;
+	/* language targets */
 	const char *project, *project_kind, *deployment, *model, *source;
+	/* openai targets (with deployment and source) */
+	const char *model_name, *model_version, *sku;
+	long long capacity; /* -1: null */
 	char **deps;
 	size_t ndeps, capdeps;
 	const char *code;
@@ -80,6 +85,9 @@ struct plan_ctx {
 	size_t npool, cappool;
 	int nomem;
 };
+
+/* Builds the sorted indexes of c->view (plan_view.c). */
+int plan_index_view(struct plan_ctx *c);
 
 /* Lookups in the view; NULL when absent. */
 const struct state_object *plan_object(struct plan_ctx *c, enum state_kind k,

@@ -700,6 +700,7 @@ static void
 assets_base(struct fx *f, struct plan_opts *o)
 {
 	(void)o;
+	fx_free(f); /* start again from an empty cache */
 	fx_init(f);
 	fx_replica(f, "lang-west", NULL, "TravelAgent", "v7", "production");
 }
