@@ -242,7 +242,18 @@ confirm(struct cli *cli, const cJSON *plan, int auto_approve, int json)
 	char line[64];
 
 	planfile_summary(plan, &sum);
-	if (!json) {
+	if (json) {
+		/* CI logs get the plan's size and provenance as an event. */
+		const cJSON *rev =
+		    planfile_get(planfile_get(plan, "state"), "revision");
+
+		fprintf(cli->out,
+		    "{\"event\":\"plan\",\"actions\":%lld,\"revision\":%lld,"
+		    "\"config_hash\":\"%s\"}\n",
+		    sum.total,
+		    cJSON_IsNumber(rev) ? (long long)rev->valuedouble : -1LL,
+		    planfile_str(planfile_get(plan, "config"), "hash"));
+	} else {
 		ro.color = cli->color;
 		if (render_plan(plan, RENDER_TEXT, &ro, &text, &err) != 0) {
 			cli_error(cli, &err);

@@ -18,6 +18,7 @@ sed -i '/^settings:/i\
 run standby apply -f "$CFG" --auto-approve --format json
 expect_exit 0
 jq -c . "$T/stdout" > /dev/null || fail "stdout is not JSON lines"
+jq -s -e 'first | .event == "plan" and .actions == 18' "$T/stdout" > /dev/null || fail "the first line is not the plan event"
 [ "$(jq -s 'map(select(.event == "start")) | length' "$T/stdout")" = 18 ] || fail "want 18 start events"
 jq -s -e 'last | .event == "summary" and .succeeded == 18 and .failed == 0' "$T/stdout" > /dev/null ||
     fail "last line is not a summary of 18 successes"
