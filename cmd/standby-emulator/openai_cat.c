@@ -245,6 +245,26 @@ cat_used(struct emu *emu, const char *region, const char *usage,
 	return sum;
 }
 
+/* deprecation (inference two years after the emulator's start date) and
+ * systemData, which the service's listings carry */
+static void
+add_dates(struct emu *emu, cJSON *o, double created)
+{
+	cJSON *d = cJSON_AddObjectToObject(o, "deprecation"), *sd;
+	char t[40];
+
+	emu_fmt_time(emu->boot_date + 730 * 86400.0, t);
+	cJSON_AddStringToObject(d, "inference", t);
+	sd = cJSON_AddObjectToObject(o, "systemData");
+	emu_fmt_time(created > 0 ? created : emu->boot_date, t);
+	cJSON_AddStringToObject(sd, "createdBy", "Microsoft");
+	cJSON_AddStringToObject(sd, "createdByType", "Application");
+	cJSON_AddStringToObject(sd, "createdAt", t);
+	cJSON_AddStringToObject(sd, "lastModifiedBy", "Microsoft");
+	cJSON_AddStringToObject(sd, "lastModifiedByType", "Application");
+	cJSON_AddStringToObject(sd, "lastModifiedAt", t);
+}
+
 static cJSON *
 account_model(struct emu *emu, const char *region, const struct cat_model *m)
 {
@@ -282,6 +302,7 @@ account_model(struct emu *emu, const char *region, const struct cat_model *m)
 	cJSON_AddStringToObject(c, "fineTune", m->finetune ? "true" : "false");
 	cJSON_AddStringToObject(c, "inference", "true");
 	cJSON_AddStringToObject(o, "lifecycleStatus", "GenerallyAvailable");
+	add_dates(emu, o, 0);
 	return o;
 }
 
@@ -351,6 +372,9 @@ cat_account_models(struct emu *emu, struct resource *res, struct resp *r)
 		    f->base->capability, "true");
 		cJSON_AddStringToObject(
 		    e, "lifecycleStatus", "GenerallyAvailable");
+		cJSON_AddNumberToObject(e, "maxCapacity", 1000);
+		cJSON_AddBoolToObject(e, "isDefaultVersion", 1);
+		add_dates(emu, e, f->created);
 		cJSON_AddItemToArray(val, e);
 	}
 	resp_json(r, 200, o);

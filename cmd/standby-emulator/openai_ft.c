@@ -420,7 +420,8 @@ multipart(const struct req *rq, struct part *parts, size_t max, size_t *n)
 		hend = find_bytes(p, (size_t)(stop - p), "\r\n\r\n", 4);
 		if (hend == NULL)
 			return -1;
-		end = find_bytes(hend + 4, (size_t)(stop - hend - 4), delim, dl);
+		end =
+		    find_bytes(hend + 4, (size_t)(stop - hend - 4), delim, dl);
 		if (end == NULL || *n >= max)
 			return -1;
 		pt = &parts[(*n)++];
