@@ -289,6 +289,7 @@ http_free(struct http *h)
 	struct xfer *x, *xn;
 	struct pacer *p, *pn;
 	struct host *o, *on;
+	struct http_timer *t;
 
 	if (h == NULL)
 		return;
@@ -305,6 +306,10 @@ http_free(struct http *h)
 		on = o->next;
 		free(o->origin);
 		free(o);
+	}
+	while ((t = h->timers) != NULL) {
+		h->timers = t->next;
+		free(t);
 	}
 	if (h->multi != NULL)
 		curl_multi_cleanup(h->multi);
@@ -508,6 +513,8 @@ http_submit(struct http *h, const struct http_req *req, http_done_fn done,
 	}
 	x->retry = req->retry;
 	x->max_body = req->max_body ? req->max_body : h->o.max_body;
+	x->write = req->write;
+	x->write_arg = req->write_arg;
 	x->done = done;
 	x->arg = arg;
 	make_uuid(x);
@@ -527,6 +534,50 @@ int
 http_pending(const struct http *h)
 {
 	return h->pending;
+}
+
+/* ---- timers ----------------------------------------------------------- */
+
+int
+http_after(
+    struct http *h, long ms, void (*fn)(void *arg), void *arg, struct err *err)
+{
+	struct http_timer *t, **tp;
+
+	if (fn == NULL)
+		return err_set(err, ERR_HTTP, "timer without a function");
+	if (h->o.interrupted != NULL && *h->o.interrupted)
+		return err_set(err, ERR_INTERRUPTED, "interrupted");
+	if ((t = calloc(1, sizeof(*t))) == NULL)
+		return err_set(err, ERR_NOMEM, "out of memory");
+	t->due_ms = http_now(h) + (ms > 0 ? ms : 0);
+	t->fn = fn;
+	t->arg = arg;
+	/* After every timer due at the same time: they run in order. */
+	for (tp = &h->timers; *tp != NULL && (*tp)->due_ms <= t->due_ms;
+	     tp = &(*tp)->next)
+		;
+	t->next = *tp;
+	*tp = t;
+	h->pending++;
+	return 0;
+}
+
+/* Runs the timers due by now (all of them when all is set); a timer a
+ * callback sets for now runs in the same pass. */
+static void
+run_timers(struct http *h, int all)
+{
+	struct http_timer *t;
+
+	while ((t = h->timers) != NULL && (all || t->due_ms <= http_now(h))) {
+		h->timers = t->next;
+		h->pending--;
+		h->depth++;
+		t->fn(t->arg);
+		h->depth--;
+		free(t);
+	}
 }
 
 /* ---- ending ----------------------------------------------------------- */
@@ -667,8 +718,10 @@ drive(struct http *h, long long deadline, const int *stop, struct err *err)
 	for (;;) {
 		if (h->o.interrupted != NULL && *h->o.interrupted) {
 			fail_all(h, ERR_INTERRUPTED, "interrupted");
+			run_timers(h, 1);
 			return err_set(err, ERR_INTERRUPTED, "interrupted");
 		}
+		run_timers(h, 0);
 		start_ready(h);
 		if (curl_multi_perform(h->multi, &running) != CURLM_OK)
 			return err_set(
@@ -684,6 +737,8 @@ drive(struct http *h, long long deadline, const int *stop, struct err *err)
 		wait = 1000;
 		if (wake >= 0 && wake - t < wait)
 			wait = (long)(wake - t);
+		if (h->timers != NULL && h->timers->due_ms - t < wait)
+			wait = (long)(h->timers->due_ms - t);
 		if (deadline >= 0 && deadline - t < wait)
 			wait = (long)(deadline - t);
 		if (h->o.interrupted != NULL && wait > INTERRUPT_POLL_MS)

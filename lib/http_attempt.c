@@ -47,6 +47,18 @@ on_write(char *ptr, size_t size, size_t nmemb, void *arg)
 	struct xfer *x = arg;
 	size_t n = size * nmemb;
 
+	if (x->streaming) {
+		if (n > x->max_body - x->streamed) {
+			x->overflow = 1;
+			return 0;
+		}
+		if (x->write(x->write_arg, ptr, n) != 0) {
+			x->write_failed = 1;
+			return 0;
+		}
+		x->streamed += n;
+		return n;
+	}
 	if (buf_add(&x->resp.body, ptr, n) != 0) {
 		x->overflow = 1;
 		return 0; /* CURLE_WRITE_ERROR ends the transfer */
@@ -82,12 +94,25 @@ on_header(char *ptr, size_t size, size_t nitems, void *arg)
 	size_t n = size * nitems;
 	struct http_hdr *hd, **tail;
 	const char *colon;
+	long status;
 
 	if (n >= 5 && memcmp(ptr, "HTTP/", 5) == 0) {
 		/* A new status line: headers of a 1xx before it are not the
 		 * final response's. */
 		http_hdrs_free(x->resp.hdrs);
 		x->resp.hdrs = NULL;
+		x->streaming = 0;
+		return n;
+	}
+	if (n <= 2 && (ptr[0] == '\r' || ptr[0] == '\n')) {
+		/* The end of a header block: its status decides where the
+		 * body goes.  A 1xx block is followed by another; a 3xx, 4xx
+		 * or 5xx body stays in resp for redirects, errors and
+		 * retries. */
+		status = 0;
+		curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
+		x->streaming =
+		    x->write != NULL && status >= 200 && status < 300;
 		return n;
 	}
 	colon = memchr(ptr, ':', n);
@@ -171,6 +196,9 @@ http_attempt_start(struct xfer *x, struct host *host, struct err *err)
 	http_resp_clear(&x->resp);
 	x->resp.body.max = x->max_body;
 	x->overflow = 0;
+	x->streaming = 0;
+	x->streamed = 0;
+	x->write_failed = 0;
 	x->body_off = 0;
 	x->body_read = 0;
 	x->errbuf[0] = '\0';

@@ -67,9 +67,24 @@ struct xfer {
 	struct host *host;
 	long long attempt_ms;
 	int overflow;
+	/* Streaming (req.write): the attempt's body goes to write() once
+	 * its final status is known to be 2xx. */
+	int (*write)(void *arg, const char *data, size_t len);
+	void *write_arg;
+	int streaming;           /* this attempt's body goes to write() */
+	size_t streamed;         /* bytes handed to write() by this attempt */
+	int write_failed;        /* write() returned -1 */
 	int in_headers_of_final; /* header lines belong to resp */
 	char errbuf[CURL_ERROR_SIZE];
 	struct http_resp resp;
+};
+
+/* A callback due at a time (http_after()), in a list sorted by due. */
+struct http_timer {
+	struct http_timer *next;
+	long long due_ms;
+	void (*fn)(void *arg);
+	void *arg;
 };
 
 struct http {
@@ -80,6 +95,7 @@ struct http {
 	int pending;
 	struct pacer *pacers;
 	struct host *hosts;
+	struct http_timer *timers;
 	uint64_t rng;
 	int warned_plain, warned_insecure;
 	int depth; /* inside a completion callback */

@@ -227,6 +227,7 @@ http_attempt_done(struct xfer *x, CURLcode c)
 	curl_off_t cl = -1;
 	long status = 0;
 	long long ms = http_now(h) - x->attempt_ms, asked;
+	size_t got = x->streaming ? x->streamed : x->resp.body.len;
 	int sent, r, pol = x->retry;
 	const char *m = x->method;
 
@@ -244,9 +245,21 @@ http_attempt_done(struct xfer *x, CURLcode c)
 	/* A body shorter than its Content-Length is a truncation even when
 	 * libcurl did not notice (it does for HTTP/1.1, as PARTIAL_FILE). */
 	if (c == CURLE_OK && cl >= 0 && strcmp(m, "HEAD") != 0 &&
-	    status != 204 && status != 304 &&
-	    (curl_off_t)x->resp.body.len != cl)
+	    status != 204 && status != 304 && (curl_off_t)got != cl)
 		c = CURLE_PARTIAL_FILE;
+	if (x->write_failed) {
+		http_logf(h, HTTP_LOG_DEBUG,
+		    "%s %s -> %ld, writer failed after %zu bytes (%lld ms, "
+		    "attempt %d)",
+		    m, x->resp.url, status, x->streamed, ms, x->resp.attempts);
+		err_set(&e, ERR_IO,
+		    "%s %s: the response body could not be written after %zu "
+		    "bytes",
+		    m, x->resp.url, x->streamed);
+		x->resp.maybe_sent = !http_is_idempotent(m);
+		http_complete(x, &e);
+		return;
+	}
 	if (x->overflow || c == CURLE_FILESIZE_EXCEEDED) {
 		http_logf(h, HTTP_LOG_DEBUG,
 		    "%s %s -> %ld, body over %zu bytes (%lld ms, attempt %d)",
@@ -264,7 +277,7 @@ http_attempt_done(struct xfer *x, CURLcode c)
 		if (c == CURLE_PARTIAL_FILE && cl >= 0)
 			buf_addf(&why,
 			    "response truncated: %zu of %lld bytes received",
-			    x->resp.body.len, (long long)cl);
+			    got, (long long)cl);
 		else
 			buf_addstr(&why,
 			    x->errbuf[0] ? x->errbuf : curl_easy_strerror(c));
@@ -276,6 +289,9 @@ http_attempt_done(struct xfer *x, CURLcode c)
 		else
 			sent = status > 0 || !before_sending(c);
 		r = pol > 0 || (pol == 0 && (http_is_idempotent(m) || !sent));
+		/* What was streamed cannot be taken back. */
+		if (x->streamed > 0)
+			r = 0;
 		if (schedule_retry(
 		        x, r && retryable_code(c), -1, buf_str(&why))) {
 			buf_release(&why);

@@ -74,6 +74,7 @@ struct call {
 	anyfn fn; /* the callback, of the type its kind implies */
 	void *arg;
 	language_write_fn write;
+	int write_failed;  /* write returned non-zero: the export is cut */
 	struct poll *poll; /* K_JOB on behalf of a poll */
 	struct language_projects projects;
 	struct language_models models;
@@ -462,6 +463,19 @@ call_resend(struct call *c)
 		call_fail(c, &e);
 }
 
+/* An export result streams from http straight to the caller's writer. */
+static int
+result_write(void *arg, const char *data, size_t len)
+{
+	struct call *c = arg;
+
+	if (c->write(c->arg, data, len) != 0) {
+		c->write_failed = 1;
+		return -1;
+	}
+	return 0;
+}
+
 static void
 call_authed(void *arg, const char *header, const struct err *e)
 {
@@ -485,6 +499,10 @@ call_authed(void *arg, const char *header, const struct err *e)
 	req.body_len = c->body_len;
 	req.content_type = c->content_type;
 	req.pace_key = c->lc->pace_key;
+	if (c->kind == K_RESULT) {
+		req.write = result_write;
+		req.write_arg = c;
+	}
 	if (http_submit(c->lc->o.http, &req, call_done, c, &se) == 0)
 		return;
 	err_wrap(&se, "language: %s %.*s", c->method, url_len(c->url), c->url);
@@ -660,25 +678,10 @@ started(struct call *c, struct http_resp *resp)
 	call_free(c);
 }
 
+/* The body went to the writer as it arrived (see result_write()). */
 static void
-result(struct call *c, struct http_resp *resp)
+result(struct call *c)
 {
-	struct err e = { 0 };
-	size_t off = 0, n;
-
-	while (off < resp->body.len) {
-		n = resp->body.len - off;
-		if (n > 65536)
-			n = 65536;
-		if (c->write(c->arg, resp->body.data + off, n) != 0) {
-			err_set(&e, ERR_IO,
-			    "language: GET %.*s: export result: writer failed",
-			    url_len(c->url), c->url);
-			call_fail(c, &e);
-			return;
-		}
-		off += n;
-	}
 	((language_done_fn)c->fn)(c->arg, NULL);
 	call_free(c);
 }
@@ -689,6 +692,13 @@ call_done(void *arg, struct http_resp *resp, const struct err *terr)
 	struct call *c = arg;
 	struct err e = { 0 };
 
+	if (terr != NULL && c->write_failed) {
+		err_set(&e, ERR_IO,
+		    "language: GET %.*s: export result: writer failed",
+		    url_len(c->url), c->url);
+		call_fail(c, &e);
+		return;
+	}
 	if (terr != NULL) {
 		/* http's message already names the method and URL. */
 		err_set(&e, terr->code, "language: %.400s%s", terr->msg,
@@ -715,7 +725,7 @@ call_done(void *arg, struct http_resp *resp, const struct err *terr)
 		}
 	} else if (resp->status == 200) {
 		if (c->kind == K_RESULT)
-			result(c, resp);
+			result(c);
 		else
 			deliver(c, resp);
 		return;
