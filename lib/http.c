@@ -10,101 +10,27 @@
  * sits in our own queue, not inside libcurl, so that libcurl's timeouts
  * measure only the attempt itself and http_run() can sleep in
  * curl_multi_poll() exactly until the next timer.
+ *
+ * This file holds the client's life cycle, pacing, submission and the
+ * loop; http_attempt.c runs one attempt, http_retry.c decides what an
+ * ended attempt leads to, http_resp.c reads responses.
  */
-#include <ctype.h>
 #include <curl/curl.h>
+#include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/random.h>
 #include <time.h>
 
-#include <cjson/cJSON.h>
-
-#include "http.h"
+#include "http_int.h"
 #include "httpurl.h"
-#include "pace.h"
-
-#ifndef STANDBY_VERSION
-#define STANDBY_VERSION "0.0.0"
-#endif
 
 /* The longest sleep in curl_multi_poll() while an interrupt flag is
  * watched: the promptness of Ctrl-C. */
 #define INTERRUPT_POLL_MS 100
-
-struct http_hdr {
-	struct http_hdr *next;
-	char *name;
-	char *value;
-};
-
-struct pacer {
-	struct pacer *next;
-	char *key;
-	struct pace get, post;
-};
-
-/* In-flight attempts per origin, for the connection cap. */
-struct host {
-	struct host *next;
-	char *origin;
-	int active;
-};
-
-enum xstate {
-	X_WAIT,
-	X_ACTIVE
-};
-
-/* One submitted request, through all its attempts and redirects. */
-struct xfer {
-	struct xfer *next;
-	struct http *h;
-	enum xstate state;
-	long long wake_ms; /* X_WAIT: not before this */
-	long long first_ms;
-	const char *method; /* static string */
-	char *url;
-	char *origin0; /* the origin secrets belong to */
-	char *origin;  /* of url */
-	struct curl_slist *headers, *secrets;
-	char *body;
-	size_t body_len, body_off;
-	int body_read; /* a body byte was handed to libcurl: maybe sent */
-	char *content_type;
-	struct pacer *pacer;
-	int retry;
-	size_t max_body;
-	char reqid[37];
-	int redirects;
-	int retries; /* taken so far */
-	http_done_fn done;
-	void *arg;
-	/* The attempt in flight. */
-	CURL *easy;
-	struct curl_slist *attempt_hdrs;
-	struct host *host;
-	long long attempt_ms;
-	int overflow;
-	int in_headers_of_final; /* header lines belong to resp */
-	char errbuf[CURL_ERROR_SIZE];
-	struct http_resp resp;
-};
-
-struct http {
-	struct http_opts o;
-	char *cacert;
-	CURLM *multi;
-	struct xfer *xfers, **tail;
-	int pending;
-	struct pacer *pacers;
-	struct host *hosts;
-	uint64_t rng;
-	int warned_plain, warned_insecure;
-	int depth; /* inside a completion callback */
-};
 
 static const char *const idempotent[] = { "GET", "HEAD", "PUT", "DELETE",
 	"OPTIONS", NULL };
@@ -121,17 +47,14 @@ real_now_ms(void *arg)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static long long
-now(const struct http *h)
+long long
+http_now(const struct http *h)
 {
 	return h->o.now_ms(h->o.clock_arg);
 }
 
-static void logf_(struct http *h, int level, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-logf_(struct http *h, int level, const char *fmt, ...)
+void
+http_logf(struct http *h, int level, const char *fmt, ...)
 {
 	struct buf b = { .max = 2 * HTTPURL_MAX };
 	va_list ap;
@@ -146,8 +69,8 @@ logf_(struct http *h, int level, const char *fmt, ...)
 	buf_release(&b);
 }
 
-static uint64_t
-rng_next(struct http *h)
+uint64_t
+http_rng_next(struct http *h)
 {
 	/* xorshift64*: jitter needs spread, not secrecy. */
 	h->rng ^= h->rng >> 12;
@@ -156,8 +79,8 @@ rng_next(struct http *h)
 	return h->rng * 2685821657736338717ULL;
 }
 
-static int
-is_idempotent(const char *method)
+int
+http_is_idempotent(const char *method)
 {
 	size_t i;
 
@@ -180,30 +103,6 @@ static_method(const char *m)
 	return NULL;
 }
 
-static void
-free_hdrs(struct http_hdr *p)
-{
-	struct http_hdr *next;
-
-	for (; p != NULL; p = next) {
-		next = p->next;
-		free(p->name);
-		free(p->value);
-		free(p);
-	}
-}
-
-static void
-resp_clear(struct http_resp *r)
-{
-	buf_release(&r->body);
-	free(r->content_type);
-	r->content_type = NULL;
-	free_hdrs(r->hdrs);
-	r->hdrs = NULL;
-	r->status = 0;
-}
-
 int
 http_url_is_loopback(const char *url)
 {
@@ -211,8 +110,8 @@ http_url_is_loopback(const char *url)
 }
 
 /* The plain-http and --insecure rules, for the first URL and each hop. */
-static int
-check_url_allowed(struct http *h, const char *url, struct err *err)
+int
+http_check_url(struct http *h, const char *url, struct err *err)
 {
 	struct {
 		char *scheme, *host;
@@ -251,7 +150,7 @@ check_url_allowed(struct http *h, const char *url, struct err *err)
 		}
 		if (!h->warned_plain) {
 			h->warned_plain = 1;
-			logf_(h, HTTP_LOG_WARN,
+			http_logf(h, HTTP_LOG_WARN,
 			    "warning: plain http to %s: traffic is not "
 			    "encrypted (allowed on loopback only)",
 			    u.host);
@@ -267,7 +166,7 @@ check_url_allowed(struct http *h, const char *url, struct err *err)
 		}
 		if (!h->warned_insecure) {
 			h->warned_insecure = 1;
-			logf_(h, HTTP_LOG_WARN,
+			http_logf(h, HTTP_LOG_WARN,
 			    "warning: TLS certificates are not verified for %s "
 			    "(--insecure)",
 			    u.host);
@@ -379,7 +278,7 @@ xfer_free(struct xfer *x)
 	free(x->origin);
 	free(x->body);
 	free(x->content_type);
-	resp_clear(&x->resp);
+	http_resp_clear(&x->resp);
 	free(x->resp.url);
 	free(x);
 }
@@ -390,6 +289,7 @@ http_free(struct http *h)
 	struct xfer *x, *xn;
 	struct pacer *p, *pn;
 	struct host *o, *on;
+	struct http_timer *t;
 
 	if (h == NULL)
 		return;
@@ -407,6 +307,10 @@ http_free(struct http *h)
 		free(o->origin);
 		free(o);
 	}
+	while ((t = h->timers) != NULL) {
+		h->timers = t->next;
+		free(t);
+	}
 	if (h->multi != NULL)
 		curl_multi_cleanup(h->multi);
 	free(h->cacert);
@@ -419,7 +323,7 @@ static struct pacer *
 pacer_get(struct http *h, const char *key, int create)
 {
 	struct pacer *p;
-	long long t = now(h);
+	long long t = http_now(h);
 
 	for (p = h->pacers; p != NULL; p = p->next)
 		if (strcmp(p->key, key) == 0)
@@ -453,13 +357,13 @@ http_pace_set(struct http *h, const char *key, double get_per_min,
 	p = pacer_get(h, key, 1);
 	if (p == NULL)
 		return err_set(err, ERR_NOMEM, "out of memory");
-	pace_init_window(&p->get, get_per_min, now(h));
-	pace_init_window(&p->post, post_per_min, now(h));
+	pace_init_window(&p->get, get_per_min, http_now(h));
+	pace_init_window(&p->post, post_per_min, http_now(h));
 	return 0;
 }
 
-static struct pace *
-bucket_of(struct xfer *x)
+struct pace *
+http_bucket_of(struct xfer *x)
 {
 	if (x->pacer == NULL)
 		return NULL;
@@ -525,8 +429,8 @@ make_uuid(struct xfer *x)
 	static const char hex[] = "0123456789abcdef";
 
 	if (getrandom(r, sizeof(r), GRND_NONBLOCK) != (ssize_t)sizeof(r)) {
-		a = rng_next(x->h);
-		b = rng_next(x->h);
+		a = http_rng_next(x->h);
+		b = http_rng_next(x->h);
 		memcpy(r, &a, 8);
 		memcpy(r + 8, &b, 8);
 	}
@@ -573,7 +477,7 @@ http_submit(struct http *h, const struct http_req *req, http_done_fn done,
 		err_set(err, ERR_HTTP, "URL longer than %d bytes", HTTPURL_MAX);
 		goto out;
 	}
-	if (check_url_allowed(h, req->url, err) != 0)
+	if (http_check_url(h, req->url, err) != 0)
 		goto out;
 	if (copy_headers(&x->headers, req->headers, 0, err) != 0 ||
 	    copy_headers(&x->secrets, req->secret_headers, 1, err) != 0)
@@ -609,11 +513,13 @@ http_submit(struct http *h, const struct http_req *req, http_done_fn done,
 	}
 	x->retry = req->retry;
 	x->max_body = req->max_body ? req->max_body : h->o.max_body;
+	x->write = req->write;
+	x->write_arg = req->write_arg;
 	x->done = done;
 	x->arg = arg;
 	make_uuid(x);
 	x->state = X_WAIT;
-	x->first_ms = x->wake_ms = now(h);
+	x->first_ms = x->wake_ms = http_now(h);
 	*h->tail = x;
 	h->tail = &x->next;
 	h->pending++;
@@ -630,231 +536,48 @@ http_pending(const struct http *h)
 	return h->pending;
 }
 
-/* ---- one attempt ------------------------------------------------------ */
+/* ---- timers ----------------------------------------------------------- */
 
-static size_t
-on_read(char *ptr, size_t size, size_t nmemb, void *arg)
+int
+http_after(
+    struct http *h, long ms, void (*fn)(void *arg), void *arg, struct err *err)
 {
-	struct xfer *x = arg;
-	size_t n = size * nmemb, left = x->body_len - x->body_off;
+	struct http_timer *t, **tp;
 
-	if (n > left)
-		n = left;
-	memcpy(ptr, x->body + x->body_off, n);
-	x->body_off += n;
-	if (n > 0)
-		x->body_read = 1;
-	return n;
-}
-
-static int
-on_seek(void *arg, curl_off_t off, int origin)
-{
-	struct xfer *x = arg;
-
-	if (origin != SEEK_SET || off < 0 || (size_t)off > x->body_len)
-		return CURL_SEEKFUNC_CANTSEEK;
-	x->body_off = (size_t)off;
-	return CURL_SEEKFUNC_OK;
-}
-
-static size_t
-on_write(char *ptr, size_t size, size_t nmemb, void *arg)
-{
-	struct xfer *x = arg;
-	size_t n = size * nmemb;
-
-	if (buf_add(&x->resp.body, ptr, n) != 0) {
-		x->overflow = 1;
-		return 0; /* CURLE_WRITE_ERROR ends the transfer */
-	}
-	return n;
-}
-
-static char *
-trimmed_dup(const char *s, size_t n)
-{
-	char *p;
-
-	while (n > 0 && (*s == ' ' || *s == '\t')) {
-		s++;
-		n--;
-	}
-	while (n > 0 &&
-	    (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' ||
-	        s[n - 1] == '\n'))
-		n--;
-	p = malloc(n + 1);
-	if (p != NULL) {
-		memcpy(p, s, n);
-		p[n] = '\0';
-	}
-	return p;
-}
-
-static size_t
-on_header(char *ptr, size_t size, size_t nitems, void *arg)
-{
-	struct xfer *x = arg;
-	size_t n = size * nitems;
-	struct http_hdr *hd, **tail;
-	const char *colon;
-
-	if (n >= 5 && memcmp(ptr, "HTTP/", 5) == 0) {
-		/* A new status line: headers of a 1xx before it are not the
-		 * final response's. */
-		free_hdrs(x->resp.hdrs);
-		x->resp.hdrs = NULL;
-		return n;
-	}
-	colon = memchr(ptr, ':', n);
-	if (colon == NULL || colon == ptr)
-		return n;
-	hd = calloc(1, sizeof(*hd));
-	if (hd == NULL)
-		return 0;
-	hd->name = trimmed_dup(ptr, (size_t)(colon - ptr));
-	hd->value = trimmed_dup(colon + 1, n - (size_t)(colon + 1 - ptr));
-	if (hd->name == NULL || hd->value == NULL) {
-		free_hdrs(hd);
-		return 0;
-	}
-	for (tail = &x->resp.hdrs; *tail != NULL; tail = &(*tail)->next)
-		;
-	*tail = hd;
-	return n;
-}
-
-static int
-has_header(const struct curl_slist *s, const char *name)
-{
-	size_t n = strlen(name);
-
-	for (; s != NULL; s = s->next)
-		if (strncasecmp(s->data, name, n) == 0 && s->data[n] == ':')
-			return 1;
-	return 0;
-}
-
-static int
-add_attempt_header(struct xfer *x, const char *line)
-{
-	struct curl_slist *n = curl_slist_append(x->attempt_hdrs, line);
-
-	if (n == NULL)
-		return -1;
-	x->attempt_hdrs = n;
-	return 0;
-}
-
-static int
-build_attempt_headers(struct xfer *x)
-{
-	const struct curl_slist *s;
-	struct buf b = { .max = 1024 };
-	int rc = -1;
-
-	for (s = x->headers; s != NULL; s = s->next)
-		if (add_attempt_header(x, s->data) != 0)
-			goto out;
-	if (strcmp(x->origin, x->origin0) == 0)
-		for (s = x->secrets; s != NULL; s = s->next)
-			if (add_attempt_header(x, s->data) != 0)
-				goto out;
-	buf_addf(&b, "x-ms-client-request-id: %s", x->reqid);
-	if (b.failed || add_attempt_header(x, buf_str(&b)) != 0)
-		goto out;
-	if (x->body != NULL && !has_header(x->headers, "content-type")) {
-		buf_reset(&b);
-		buf_addf(&b, "Content-Type: %s", x->content_type);
-		if (b.failed || add_attempt_header(x, buf_str(&b)) != 0)
-			goto out;
-	}
-	/* No "Expect: 100-continue": it costs a round trip or a second. */
-	if (add_attempt_header(x, "Expect:") != 0)
-		goto out;
-	rc = 0;
-out:
-	buf_release(&b);
-	return rc;
-}
-
-static int
-start_attempt(struct xfer *x, struct host *host, struct err *err)
-{
-	struct http *h = x->h;
-	CURL *e;
-
-	resp_clear(&x->resp);
-	x->resp.body.max = x->max_body;
-	x->overflow = 0;
-	x->body_off = 0;
-	x->body_read = 0;
-	x->errbuf[0] = '\0';
-	curl_slist_free_all(x->attempt_hdrs);
-	x->attempt_hdrs = NULL;
-	if (build_attempt_headers(x) != 0)
+	if (fn == NULL)
+		return err_set(err, ERR_HTTP, "timer without a function");
+	if (h->o.interrupted != NULL && *h->o.interrupted)
+		return err_set(err, ERR_INTERRUPTED, "interrupted");
+	if ((t = calloc(1, sizeof(*t))) == NULL)
 		return err_set(err, ERR_NOMEM, "out of memory");
-	e = x->easy = curl_easy_init();
-	if (e == NULL)
-		return err_set(err, ERR_NOMEM, "cannot create a curl handle");
-	curl_easy_setopt(e, CURLOPT_URL, x->url);
-	curl_easy_setopt(e, CURLOPT_PRIVATE, x);
-	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
-	curl_easy_setopt(e, CURLOPT_USERAGENT, "standby/" STANDBY_VERSION);
-	curl_easy_setopt(e, CURLOPT_HTTPHEADER, x->attempt_hdrs);
-	/* Our headers go to the server only, never to a proxy. */
-	curl_easy_setopt(e, CURLOPT_HEADEROPT, (long)CURLHEADER_SEPARATE);
-	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, h->o.connect_timeout_ms);
-	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, h->o.total_timeout_ms);
-	curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, h->o.low_speed_time_s);
-	curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, h->o.low_speed_limit);
-	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, h->o.insecure ? 0L : 1L);
-	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, h->o.insecure ? 0L : 2L);
-	if (h->cacert != NULL)
-		curl_easy_setopt(e, CURLOPT_CAINFO, h->cacert);
-	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, x->errbuf);
-	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_write);
-	curl_easy_setopt(e, CURLOPT_WRITEDATA, x);
-	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(e, CURLOPT_HEADERDATA, x);
-	if (x->max_body <= (size_t)INT64_MAX)
-		curl_easy_setopt(
-		    e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)x->max_body);
-	if (strcmp(x->method, "HEAD") == 0)
-		curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
-	else if (x->body != NULL) {
-		curl_easy_setopt(e, CURLOPT_POST, 1L);
-		curl_easy_setopt(
-		    e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)x->body_len);
-		curl_easy_setopt(e, CURLOPT_READFUNCTION, on_read);
-		curl_easy_setopt(e, CURLOPT_READDATA, x);
-		curl_easy_setopt(e, CURLOPT_SEEKFUNCTION, on_seek);
-		curl_easy_setopt(e, CURLOPT_SEEKDATA, x);
-	} else if (strcmp(x->method, "GET") != 0) {
-		/* A bodyless POST still says Content-Length: 0. */
-		curl_easy_setopt(e, CURLOPT_POSTFIELDS, "");
-		curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, 0L);
-	}
-	/* CURLOPT_POST above makes any body a POST; name the real method. */
-	if (strcmp(x->method, "POST") != 0 &&
-	    (x->body != NULL || strcmp(x->method, "GET") != 0) &&
-	    strcmp(x->method, "HEAD") != 0)
-		curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, x->method);
-	if (curl_multi_add_handle(h->multi, e) != CURLM_OK) {
-		curl_easy_cleanup(e);
-		x->easy = NULL;
-		return err_set(err, ERR_HTTP, "cannot start a transfer");
-	}
-	x->state = X_ACTIVE;
-	x->attempt_ms = now(h);
-	x->resp.attempts = 1 + x->retries;
-	x->resp.method = x->method;
-	x->host = host;
-	host->active++;
+	t->due_ms = http_now(h) + (ms > 0 ? ms : 0);
+	t->fn = fn;
+	t->arg = arg;
+	/* After every timer due at the same time: they run in order. */
+	for (tp = &h->timers; *tp != NULL && (*tp)->due_ms <= t->due_ms;
+	     tp = &(*tp)->next)
+		;
+	t->next = *tp;
+	*tp = t;
+	h->pending++;
 	return 0;
+}
+
+/* Runs the timers due by now (all of them when all is set); a timer a
+ * callback sets for now runs in the same pass. */
+static void
+run_timers(struct http *h, int all)
+{
+	struct http_timer *t;
+
+	while ((t = h->timers) != NULL && (all || t->due_ms <= http_now(h))) {
+		h->timers = t->next;
+		h->pending--;
+		h->depth++;
+		t->fn(t->arg);
+		h->depth--;
+		free(t);
+	}
 }
 
 /* ---- ending ----------------------------------------------------------- */
@@ -875,8 +598,8 @@ unlink_xfer(struct http *h, struct xfer *x)
 	h->pending--;
 }
 
-static void
-complete(struct xfer *x, const struct err *e)
+void
+http_complete(struct xfer *x, const struct err *e)
 {
 	struct http *h = x->h;
 	const char *ct;
@@ -897,334 +620,6 @@ complete(struct xfer *x, const struct err *e)
 	xfer_free(x);
 }
 
-static void
-end_attempt(struct xfer *x)
-{
-	if (x->easy != NULL) {
-		curl_multi_remove_handle(x->h->multi, x->easy);
-		curl_easy_cleanup(x->easy);
-		x->easy = NULL;
-	}
-	if (x->host != NULL) {
-		x->host->active--;
-		x->host = NULL;
-	}
-	curl_slist_free_all(x->attempt_hdrs);
-	x->attempt_hdrs = NULL;
-}
-
-/* Waits asked for by the service: retry-after-ms and x-ms-retry-after-ms
- * (Azure's precise forms) win over Retry-After (seconds or an HTTP date).
- * -1 when none is there or parses. */
-static long long
-retry_after_ms(const struct http_resp *r)
-{
-	const char *v;
-	char *end;
-	long long n;
-	time_t t;
-
-	if ((v = http_resp_header(r, "retry-after-ms")) != NULL ||
-	    (v = http_resp_header(r, "x-ms-retry-after-ms")) != NULL) {
-		n = strtoll(v, &end, 10);
-		if (end != v && *end == '\0' && n >= 0)
-			return n;
-	}
-	if ((v = http_resp_header(r, "retry-after")) == NULL)
-		return -1;
-	if (isdigit((unsigned char)*v)) {
-		n = strtoll(v, &end, 10);
-		if (*end == '\0' && n >= 0 && n < 86400 * 365)
-			return n * 1000;
-		return -1;
-	}
-	t = curl_getdate(v, NULL);
-	if (t == -1)
-		return -1;
-	n = ((long long)t - (long long)time(NULL)) * 1000;
-	return n > 0 ? n : 0;
-}
-
-static int
-retryable_status(long s)
-{
-	return s == 408 || s == 429 || s == 500 || s == 502 || s == 503 ||
-	    s == 504;
-}
-
-static int
-retryable_code(CURLcode c)
-{
-	switch (c) {
-	case CURLE_COULDNT_RESOLVE_HOST:
-	case CURLE_COULDNT_CONNECT:
-	case CURLE_OPERATION_TIMEDOUT:
-	case CURLE_SEND_ERROR:
-	case CURLE_RECV_ERROR:
-	case CURLE_GOT_NOTHING:
-	case CURLE_PARTIAL_FILE:
-	case CURLE_SSL_CONNECT_ERROR:
-	case CURLE_HTTP2:
-	case CURLE_HTTP2_STREAM:
-		return 1;
-	default:
-		return 0;
-	}
-}
-
-/* Failures before any byte of the request could have left. */
-static int
-before_sending(CURLcode c)
-{
-	switch (c) {
-	case CURLE_COULDNT_RESOLVE_HOST:
-	case CURLE_COULDNT_RESOLVE_PROXY:
-	case CURLE_COULDNT_CONNECT:
-	case CURLE_SSL_CONNECT_ERROR:
-	case CURLE_PEER_FAILED_VERIFICATION:
-	case CURLE_SSL_CACERT_BADFILE:
-	case CURLE_SSL_CERTPROBLEM:
-	case CURLE_UNSUPPORTED_PROTOCOL:
-	case CURLE_URL_MALFORMAT:
-		return 1;
-	default:
-		return 0;
-	}
-}
-
-/* Schedules another attempt of x when the policy and the budget allow;
- * returns 1 when it did.  why describes the failure for the log. */
-static int
-schedule_retry(struct xfer *x, int allowed, long long asked_ms, const char *why)
-{
-	struct http *h = x->h;
-	long long t = now(h), d, half, spent;
-	int n = x->retries + 1;
-
-	if (!allowed || x->retries >= h->o.max_retries)
-		return 0;
-	if (asked_ms >= 0)
-		d = asked_ms;
-	else {
-		d = h->o.backoff_base_ms;
-		while (--n > 0 && d < h->o.backoff_max_ms)
-			d *= 2;
-		if (d > h->o.backoff_max_ms)
-			d = h->o.backoff_max_ms;
-		/* Equal jitter: at least half the backoff, so that a herd of
-		 * clients spreads out without retrying at once. */
-		half = d / 2;
-		d = half + (long long)(rng_next(h) % (uint64_t)(d - half + 1));
-	}
-	spent = t - x->first_ms;
-	if (spent + d > h->o.retry_budget_ms) {
-		logf_(h, HTTP_LOG_INFO,
-		    "%s %s: %s; not retried: waiting %lld ms would pass the "
-		    "retry budget of %ld ms",
-		    x->method, x->resp.url, why, d, h->o.retry_budget_ms);
-		return 0;
-	}
-	logf_(h, HTTP_LOG_INFO, "%s %s: %s; retry %d/%d in %lld ms%s",
-	    x->method, x->resp.url, why, x->resp.attempts, h->o.max_retries, d,
-	    asked_ms >= 0 ? " (as the service asked)" : "");
-	x->retries++;
-	x->state = X_WAIT;
-	x->wake_ms = t + d;
-	return 1;
-}
-
-static int
-is_redirect(long s)
-{
-	return s == 301 || s == 302 || s == 303 || s == 307 || s == 308;
-}
-
-/* Follows a redirect: returns 1 when x was re-queued, 0 when the 3xx is
- * the final answer (no Location), -1 with err on a refused hop. */
-static int
-follow(struct xfer *x, struct err *err)
-{
-	struct http *h = x->h;
-	const char *loc = http_resp_header(&x->resp, "location");
-	CURLU *cu = NULL;
-	char *next = NULL, *origin = NULL, *shown = NULL;
-	int rc = -1;
-
-	if (loc == NULL)
-		return 0;
-	if (x->redirects >= h->o.max_redirects) {
-		err_set(err, ERR_HTTP, "%s %s: more than %d redirects",
-		    x->method, x->resp.url, h->o.max_redirects);
-		goto out;
-	}
-	cu = curl_url();
-	if (cu == NULL || curl_url_set(cu, CURLUPART_URL, x->url, 0) != 0 ||
-	    curl_url_set(cu, CURLUPART_URL, loc, 0) != 0 ||
-	    curl_url_get(cu, CURLUPART_URL, &next, 0) != 0) {
-		err_set(err, ERR_HTTP, "%s %s: redirect to an invalid URL",
-		    x->method, x->resp.url);
-		goto out;
-	}
-	if (check_url_allowed(h, next, err) != 0) {
-		err_wrap(
-		    err, "%s %s: redirect refused", x->method, x->resp.url);
-		goto out;
-	}
-	origin = httpurl_origin(next);
-	shown = httpurl_redacted(next);
-	if (origin == NULL || shown == NULL) {
-		err_set(err, ERR_NOMEM, "out of memory");
-		goto out;
-	}
-	logf_(h, HTTP_LOG_INFO, "%s %s: %ld redirect to %s%s", x->method,
-	    x->resp.url, x->resp.status, shown,
-	    x->secrets != NULL && strcmp(origin, x->origin0) != 0
-	        ? " (another origin: credentials not sent)"
-	        : "");
-	/* 303 always, and 301/302 after a POST as every browser does: the
-	 * next hop is a GET without the body. */
-	if (x->resp.status == 303 ||
-	    ((x->resp.status == 301 || x->resp.status == 302) &&
-	        strcmp(x->method, "POST") == 0)) {
-		x->method = "GET";
-		free(x->body);
-		x->body = NULL;
-		x->body_len = 0;
-	}
-	free(x->url);
-	x->url = strdup(next);
-	free(x->origin);
-	x->origin = origin;
-	origin = NULL;
-	free(x->resp.url);
-	x->resp.url = shown;
-	shown = NULL;
-	if (x->url == NULL) {
-		err_set(err, ERR_NOMEM, "out of memory");
-		goto out;
-	}
-	x->redirects++;
-	x->state = X_WAIT;
-	x->wake_ms = now(h);
-	rc = 1;
-out:
-	curl_free(next);
-	curl_url_cleanup(cu);
-	free(origin);
-	free(shown);
-	return rc;
-}
-
-/* An attempt ended with code c: finish x, retry it, or follow a redirect. */
-static void
-attempt_done(struct xfer *x, CURLcode c)
-{
-	struct http *h = x->h;
-	struct err e = { 0 };
-	curl_off_t cl = -1;
-	long status = 0;
-	long long ms = now(h) - x->attempt_ms, asked;
-	int sent, r, pol = x->retry;
-	const char *m = x->method;
-
-	curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
-	curl_easy_getinfo(x->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &cl);
-	end_attempt(x);
-	x->resp.status = status;
-	free(x->resp.url);
-	x->resp.url = httpurl_redacted(x->url);
-	if (x->resp.url == NULL) {
-		err_set(&e, ERR_NOMEM, "out of memory");
-		complete(x, &e);
-		return;
-	}
-	/* A body shorter than its Content-Length is a truncation even when
-	 * libcurl did not notice (it does for HTTP/1.1, as PARTIAL_FILE). */
-	if (c == CURLE_OK && cl >= 0 && strcmp(m, "HEAD") != 0 &&
-	    status != 204 && status != 304 &&
-	    (curl_off_t)x->resp.body.len != cl)
-		c = CURLE_PARTIAL_FILE;
-	if (x->overflow || c == CURLE_FILESIZE_EXCEEDED) {
-		logf_(h, HTTP_LOG_DEBUG,
-		    "%s %s -> %ld, body over %zu bytes (%lld ms, attempt %d)",
-		    m, x->resp.url, status, x->max_body, ms, x->resp.attempts);
-		err_set(&e, ERR_HTTP,
-		    "%s %s: response body larger than the %zu-byte limit", m,
-		    x->resp.url, x->max_body);
-		x->resp.maybe_sent = !is_idempotent(m);
-		complete(x, &e);
-		return;
-	}
-	if (c != CURLE_OK) {
-		struct buf why = { .max = 600 };
-
-		if (c == CURLE_PARTIAL_FILE && cl >= 0)
-			buf_addf(&why,
-			    "response truncated: %zu of %lld bytes received",
-			    x->resp.body.len, (long long)cl);
-		else
-			buf_addstr(&why,
-			    x->errbuf[0] ? x->errbuf : curl_easy_strerror(c));
-		logf_(h, HTTP_LOG_DEBUG,
-		    "%s %s -> error: %s (%lld ms, attempt %d)", m, x->resp.url,
-		    buf_str(&why), ms, x->resp.attempts);
-		if (x->body != NULL)
-			sent = status > 0 || x->body_read;
-		else
-			sent = status > 0 || !before_sending(c);
-		r = pol > 0 || (pol == 0 && (is_idempotent(m) || !sent));
-		if (schedule_retry(
-		        x, r && retryable_code(c), -1, buf_str(&why))) {
-			buf_release(&why);
-			return;
-		}
-		x->resp.maybe_sent = sent && !is_idempotent(m);
-		err_set(&e, ERR_HTTP, "%s %s: %s%s", m, x->resp.url,
-		    buf_str(&why),
-		    x->resp.maybe_sent ? "; the request may have been "
-		                         "processed, so it was not resent"
-		                       : "");
-		buf_release(&why);
-		complete(x, &e);
-		return;
-	}
-	logf_(h, HTTP_LOG_DEBUG, "%s %s -> %ld (%lld ms, attempt %d)", m,
-	    x->resp.url, status, ms, x->resp.attempts);
-	if (is_redirect(status) && h->o.max_redirects > 0) {
-		r = follow(x, &e);
-		if (r == 1)
-			return;
-		if (r < 0) {
-			complete(x, &e);
-			return;
-		}
-	}
-	if (retryable_status(status)) {
-		asked = retry_after_ms(&x->resp);
-		if (status == 429 && bucket_of(x) != NULL) {
-			pace_throttle(bucket_of(x), now(h), asked);
-			logf_(h, HTTP_LOG_INFO,
-			    "429 on '%s': slowing %s requests to %.1f a "
-			    "minute",
-			    x->pacer->key,
-			    bucket_of(x) == &x->pacer->get ? "GET" : "other",
-			    pace_rate(bucket_of(x), now(h)));
-		}
-		r = pol > 0 ||
-		    (pol == 0 &&
-		        (is_idempotent(m) || status == 429 ||
-		            (status == 503 && asked >= 0)));
-		{
-			char why[32];
-
-			snprintf(why, sizeof(why), "status %ld", status);
-			if (schedule_retry(x, r, asked, why))
-				return;
-		}
-	}
-	complete(x, NULL);
-}
-
 /* ---- the loop --------------------------------------------------------- */
 
 static void
@@ -1234,14 +629,14 @@ fail_all(struct http *h, enum err_code code, const char *msg)
 	struct xfer *x;
 
 	while ((x = h->xfers) != NULL) {
-		end_attempt(x);
+		http_attempt_end(x);
 		if (x->resp.url == NULL)
 			x->resp.url = httpurl_redacted(x->url);
 		err_set(&e, code, "%s %s: %s", x->method,
 		    x->resp.url ? x->resp.url : "", msg);
 		x->resp.maybe_sent =
-		    x->resp.attempts > 0 && !is_idempotent(x->method);
-		complete(x, &e);
+		    x->resp.attempts > 0 && !http_is_idempotent(x->method);
+		http_complete(x, &e);
 	}
 }
 
@@ -1255,7 +650,7 @@ start_ready(struct http *h)
 	struct host *host;
 	struct err e = { 0 };
 	struct pace *b;
-	long long t = now(h), w, wake = -1;
+	long long t = http_now(h), w, wake = -1;
 
 	for (x = h->xfers; x != NULL; x = next) {
 		next = x->next;
@@ -1269,14 +664,15 @@ start_ready(struct http *h)
 		host = host_get(h, x->origin);
 		if (host == NULL) {
 			err_set(&e, ERR_NOMEM, "out of memory");
-			complete(x, &e);
+			http_complete(x, &e);
 			continue;
 		}
 		/* The slot frees when an attempt ends, which wakes the poll. */
 		if (host->active >= h->o.max_host_connections)
 			continue;
-		if ((b = bucket_of(x)) != NULL && (w = pace_take(b, t)) > 0) {
-			logf_(h, HTTP_LOG_DEBUG,
+		if ((b = http_bucket_of(x)) != NULL &&
+		    (w = pace_take(b, t)) > 0) {
+			http_logf(h, HTTP_LOG_DEBUG,
 			    "%s %s: waiting %lld ms for a '%s' pacing token",
 			    x->method, x->resp.url ? x->resp.url : "", w,
 			    x->pacer->key);
@@ -1285,9 +681,9 @@ start_ready(struct http *h)
 				wake = x->wake_ms;
 			continue;
 		}
-		if (start_attempt(x, host, &e) != 0) {
-			end_attempt(x);
-			complete(x, &e);
+		if (http_attempt_start(x, host, &e) != 0) {
+			http_attempt_end(x);
+			http_complete(x, &e);
 		}
 	}
 	return wake;
@@ -1306,7 +702,7 @@ reap(struct http *h)
 		x = NULL;
 		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &x);
 		if (x != NULL)
-			attempt_done(x, msg->data.result);
+			http_attempt_done(x, msg->data.result);
 	}
 }
 
@@ -1322,8 +718,10 @@ drive(struct http *h, long long deadline, const int *stop, struct err *err)
 	for (;;) {
 		if (h->o.interrupted != NULL && *h->o.interrupted) {
 			fail_all(h, ERR_INTERRUPTED, "interrupted");
+			run_timers(h, 1);
 			return err_set(err, ERR_INTERRUPTED, "interrupted");
 		}
+		run_timers(h, 0);
 		start_ready(h);
 		if (curl_multi_perform(h->multi, &running) != CURLM_OK)
 			return err_set(
@@ -1333,12 +731,14 @@ drive(struct http *h, long long deadline, const int *stop, struct err *err)
 			return 0;
 		/* Callbacks and redirects may have queued work due now. */
 		wake = start_ready(h);
-		t = now(h);
+		t = http_now(h);
 		if (deadline >= 0 && t >= deadline)
 			return 0;
 		wait = 1000;
 		if (wake >= 0 && wake - t < wait)
 			wait = (long)(wake - t);
+		if (h->timers != NULL && h->timers->due_ms - t < wait)
+			wait = (long)(h->timers->due_ms - t);
 		if (deadline >= 0 && deadline - t < wait)
 			wait = (long)(deadline - t);
 		if (h->o.interrupted != NULL && wait > INTERRUPT_POLL_MS)
@@ -1354,7 +754,7 @@ drive(struct http *h, long long deadline, const int *stop, struct err *err)
 int
 http_run(struct http *h, long timeout_ms, struct err *err)
 {
-	long long deadline = timeout_ms < 0 ? -1 : now(h) + timeout_ms;
+	long long deadline = timeout_ms < 0 ? -1 : http_now(h) + timeout_ms;
 
 	if (h->depth > 0)
 		return err_set(err, ERR_HTTP,
@@ -1433,130 +833,4 @@ http_do_resp(struct http *h, const struct http_req *req, struct http_resp **out,
     struct err *err)
 {
 	return do_one(h, req, out, 1, err);
-}
-
-/* ---- responses -------------------------------------------------------- */
-
-const char *
-http_resp_header(const struct http_resp *resp, const char *name)
-{
-	const struct http_hdr *p;
-
-	if (resp == NULL)
-		return NULL;
-	for (p = resp->hdrs; p != NULL; p = p->next)
-		if (strcasecmp(p->name, name) == 0)
-			return p->value;
-	return NULL;
-}
-
-static int
-is_json_type(const char *ct)
-{
-	size_t n;
-	const char *semi;
-
-	if (ct == NULL)
-		return 0;
-	while (*ct == ' ')
-		ct++;
-	semi = strchr(ct, ';');
-	n = semi ? (size_t)(semi - ct) : strlen(ct);
-	while (n > 0 && ct[n - 1] == ' ')
-		n--;
-	if (n == strlen("application/json") &&
-	    strncasecmp(ct, "application/json", n) == 0)
-		return 1;
-	/* application/problem+json and friends */
-	return n > 17 && strncasecmp(ct, "application/", 12) == 0 &&
-	    strncasecmp(ct + n - 5, "+json", 5) == 0;
-}
-
-int
-http_resp_json(
-    const struct http_resp *resp, struct cJSON **out, struct err *err)
-{
-	const char *url = resp->url ? resp->url : "the response";
-	const char *data = buf_str(&resp->body), *end = NULL, *p;
-	size_t len = resp->body.len, off, line = 1, col = 1;
-	cJSON *j;
-
-	*out = NULL;
-	if (!is_json_type(resp->content_type))
-		return err_set(err, ERR_HTTP,
-		    "%s: expected a JSON body, got content type '%s'", url,
-		    resp->content_type ? resp->content_type : "(none)");
-	if (len == 0)
-		return err_set(
-		    err, ERR_HTTP, "%s: empty body, expected JSON", url);
-	j = cJSON_ParseWithLengthOpts(data, len, &end, 0);
-	if (j != NULL) {
-		/* Only whitespace may follow the value; a NUL inside the body
-		 * would otherwise hide the rest of it. */
-		for (p = end; p < data + len && isspace((unsigned char)*p); p++)
-			;
-		if (p == data + len) {
-			*out = j;
-			return 0;
-		}
-		end = p;
-		cJSON_Delete(j);
-	}
-	if (end == NULL || end < data || end > data + len)
-		end = data + len;
-	off = (size_t)(end - data);
-	for (p = data; p < end; p++) {
-		if (*p == '\n') {
-			line++;
-			col = 1;
-		} else
-			col++;
-	}
-	return err_set(err, ERR_HTTP,
-	    "%s: %s JSON at offset %zu (line %zu, column %zu) of %zu bytes",
-	    url, off + 1 >= len ? "truncated or invalid" : "invalid", off, line,
-	    col, len);
-}
-
-int
-http_resp_check(const struct http_resp *resp, struct err *err)
-{
-	cJSON *j = NULL, *e, *code, *msg;
-	struct err ignored;
-	enum err_code ec = ERR_HTTP;
-	char detail[300] = "", tries[48] = "";
-
-	if (resp->status >= 200 && resp->status < 300)
-		return 0;
-	if (resp->status == 404)
-		ec = ERR_NOTFOUND;
-	else if (resp->status == 409 || resp->status == 412)
-		ec = ERR_CONFLICT;
-	if (http_resp_json(resp, &j, &ignored) == 0 &&
-	    (e = cJSON_GetObjectItemCaseSensitive(j, "error")) != NULL) {
-		code = cJSON_GetObjectItemCaseSensitive(e, "code");
-		msg = cJSON_GetObjectItemCaseSensitive(e, "message");
-		snprintf(detail, sizeof(detail), ": %s%s%.200s",
-		    cJSON_IsString(code) ? code->valuestring : "",
-		    cJSON_IsString(code) && cJSON_IsString(msg) ? ": " : "",
-		    cJSON_IsString(msg) ? msg->valuestring : "");
-	}
-	cJSON_Delete(j);
-	if (resp->attempts > 1)
-		snprintf(tries, sizeof(tries), " (after %d attempts)",
-		    resp->attempts);
-	err_set(err, ec, "%s %s: status %ld%s%s",
-	    resp->method ? resp->method : "", resp->url ? resp->url : "",
-	    resp->status, detail, tries);
-	return -1;
-}
-
-void
-http_resp_free(struct http_resp *resp)
-{
-	if (resp == NULL)
-		return;
-	resp_clear(resp);
-	free(resp->url);
-	free(resp);
 }

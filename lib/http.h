@@ -97,6 +97,14 @@ struct http_req {
 	 * before any body byte left); otherwise resp->maybe_sent is set. */
 	int retry;
 	size_t max_body; /* 0 = the client's */
+	/* Streaming: when write is set, the body of a final 2xx response is
+	 * handed to write(write_arg, ...) in pieces as it arrives instead of
+	 * into resp->body, which stays empty; max_body still caps the total.
+	 * A write() that returns -1 ends the transfer with an error.  Bodies
+	 * of other statuses are buffered as usual, and an attempt whose body
+	 * began to stream is never retried, so no byte is delivered twice. */
+	int (*write)(void *arg, const char *data, size_t len);
+	void *write_arg;
 };
 
 /* A response.  Owned by whoever received it from http_do() (free it with
@@ -152,8 +160,21 @@ int http_submit(struct http *h, const struct http_req *req, http_done_fn done,
  * the number of requests still pending, or -1 with err set. */
 int http_run(struct http *h, long timeout_ms, struct err *err);
 
-/* Number of submitted requests whose callback has not run yet. */
+/* Number of submitted requests whose callback has not run yet, and of
+ * timers (http_after()) that have not fired. */
 int http_pending(const struct http *h);
+
+/* Runs fn(arg) from http_run() (or http_do()) once ms milliseconds have
+ * passed on the client's clock, so that a caller can wait between
+ * requests on the one loop; http_run() sleeps no longer than the next
+ * timer.  Timers due at once run in the order they were set.  fn is
+ * called like a completion callback: it may submit requests and set
+ * timers, not run the loop.  On an interrupt every timer runs at once
+ * (a request it submits is then refused with ERR_INTERRUPTED);
+ * http_free() drops timers without running them.  Returns 0, or -1 with
+ * err set (ERR_INTERRUPTED once interrupted) and fn is never called. */
+int http_after(
+    struct http *h, long ms, void (*fn)(void *arg), void *arg, struct err *err);
 
 /* Blocking form: submits req and runs until it ends.  On a response of
  * any status returns 0 and *out (caller frees); on a transport failure

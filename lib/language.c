@@ -1,11 +1,12 @@
-/* language.c - the Language authoring client: URLs, requests, paging, job
- * starts and job polling.  JSON lives in langjson.c, blocking wrappers in
+/* language.c - the Language authoring client: URLs, requests, paging and
+ * the results of job starts.  The operations live in langops.c, job
+ * polling in langpoll.c, JSON in langjson.c, blocking wrappers in
  * langwait.c.
  *
  * Every operation is a "call" that goes credential -> request -> parse ->
  * callback, so hundreds can be in flight on one struct http.  Polling is
- * a loop of GETs separated by timers that this client keeps itself (lib/
- * http has no timer facility), run from language_tick()/language_run().
+ * a loop of GETs separated by timers that this client keeps itself, run
+ * from language_tick()/language_run().
  * Credentials are only sent to the endpoint's own origin: a nextLink,
  * Operation-Location or resultUrl pointing elsewhere is refused rather than
  * followed. */
@@ -17,75 +18,12 @@
 #include <cjson/cJSON.h>
 
 #include "auth.h"
-#include "http.h"
 #include "langjson.h"
-#include "language.h"
+#include "language_int.h"
 #include "timeutil.h"
 
-/* Callbacks of every type are kept as one type and cast back by kind. */
-typedef void (*anyfn)(void);
-
-struct timer {
-	long long due;
-	struct poll *poll;
-	struct timer *next;
-};
-
-struct language {
-	struct language_opts o;
-	char *endpoint, *api_version, *text_api_version, *pace_key;
-	int pending; /* calls and polls not yet ended */
-	struct timer *timers;
-};
-
-enum kind {
-	K_PROJECTS,
-	K_PROJECT,
-	K_MODELS,
-	K_MODEL,
-	K_DEPLOYMENTS,
-	K_DEPLOYMENT,
-	K_TCVS,
-	K_START,
-	K_JOB,
-	K_RESULT,
-};
-
-struct poll {
-	struct language *lc;
-	char *url;
-	language_job_fn progress;
-	language_done_fn done;
-	void *arg;
-	struct language_poll_state ps;
-};
-
-struct call {
-	struct language *lc;
-	enum kind kind;
-	const char *method;
-	char *url, *body;
-	size_t body_len;
-	const char *content_type;
-	int auth_retried;
-	int in_send; /* inside call_send(): failures are returned */
-	struct err send_err;
-	int send_failed;
-	anyfn fn; /* the callback, of the type its kind implies */
-	void *arg;
-	language_write_fn write;
-	struct poll *poll; /* K_JOB on behalf of a poll */
-	struct language_projects projects;
-	struct language_models models;
-	struct language_deployments deployments;
-	struct language_tcvs tcvs;
-};
-
-static void poll_on_job(
-    struct poll *p, struct language_job *job, const struct err *get_err);
-
-static long long
-mono(const struct language *lc)
+long long
+language_mono(const struct language *lc)
 {
 	return lc->o.now_ms ? lc->o.now_ms(lc->o.clock_arg)
 	                    : timeutil_mono_ms();
@@ -156,16 +94,6 @@ out:
 	return rc;
 }
 
-static void
-poll_free(struct poll *p)
-{
-	if (p == NULL)
-		return;
-	p->lc->pending--;
-	free(p->url);
-	free(p);
-}
-
 void
 language_free(struct language *lc)
 {
@@ -175,7 +103,7 @@ language_free(struct language *lc)
 		return;
 	while ((t = lc->timers) != NULL) {
 		lc->timers = t->next;
-		poll_free(t->poll);
+		language_poll_free(t->poll);
 		free(t);
 	}
 	free(lc->endpoint);
@@ -277,8 +205,8 @@ language_same_origin(const struct language *lc, const char *url)
 
 /* ---- calls ------------------------------------------------------------- */
 
-static struct call *
-call_new(struct language *lc, enum kind kind, const char *method,
+struct call *
+language_call_new(struct language *lc, enum kind kind, const char *method,
     struct buf *url, struct err *err)
 {
 	struct call *c;
@@ -297,8 +225,8 @@ call_new(struct language *lc, enum kind kind, const char *method,
 	return c;
 }
 
-static void
-call_free(struct call *c)
+void
+language_call_free(struct call *c)
 {
 	if (c == NULL)
 		return;
@@ -343,7 +271,7 @@ call_fail(struct call *c, const struct err *e)
 		break;
 	case K_JOB:
 		if (c->poll != NULL)
-			poll_on_job(c->poll, NULL, e);
+			language_poll_on_job(c->poll, NULL, e);
 		else
 			((language_job_fn)c->fn)(c->arg, NULL, e);
 		break;
@@ -351,12 +279,12 @@ call_fail(struct call *c, const struct err *e)
 		((language_done_fn)c->fn)(c->arg, e);
 		break;
 	}
-	call_free(c);
+	language_call_free(c);
 }
 
 /* The URL for messages: no query string. */
-static int
-url_len(const char *url)
+int
+language_url_len(const char *url)
 {
 	size_t n = strcspn(url, "?#");
 
@@ -409,7 +337,7 @@ status_err(const struct call *c, const struct http_resp *resp, struct err *e)
 	    strstr(code, "NotFound") != NULL)
 		ec = ERR_NOTFOUND;
 	err_set(e, ec, "language: %s %.*s: %ld%s%s%s%s%s%.200s", c->method,
-	    url_len(c->url), c->url, resp->status,
+	    language_url_len(c->url), c->url, resp->status,
 	    reason(resp->status)[0] ? " " : "", reason(resp->status),
 	    code ? ": " : "", code ? code : "", msg ? ": " : "",
 	    msg ? msg : "");
@@ -442,11 +370,11 @@ call_send(struct call *c, struct err *err)
 
 /* Starts c; on failure frees it and returns -1 (the public contract: cb is
  * never called). */
-static int
-call_start(struct call *c, struct err *err)
+int
+language_call_start(struct call *c, struct err *err)
 {
 	if (call_send(c, err) != 0) {
-		call_free(c);
+		language_call_free(c);
 		return -1;
 	}
 	return 0;
@@ -462,6 +390,19 @@ call_resend(struct call *c)
 		call_fail(c, &e);
 }
 
+/* An export result streams from http straight to the caller's writer. */
+static int
+result_write(void *arg, const char *data, size_t len)
+{
+	struct call *c = arg;
+
+	if (c->write(c->arg, data, len) != 0) {
+		c->write_failed = 1;
+		return -1;
+	}
+	return 0;
+}
+
 static void
 call_authed(void *arg, const char *header, const struct err *e)
 {
@@ -473,8 +414,8 @@ call_authed(void *arg, const char *header, const struct err *e)
 
 	if (e != NULL) {
 		se = *e;
-		err_wrap(&se, "language: %s %.*s", c->method, url_len(c->url),
-		    c->url);
+		err_wrap(&se, "language: %s %.*s", c->method,
+		    language_url_len(c->url), c->url);
 		goto fail;
 	}
 	req.method = c->method;
@@ -485,9 +426,14 @@ call_authed(void *arg, const char *header, const struct err *e)
 	req.body_len = c->body_len;
 	req.content_type = c->content_type;
 	req.pace_key = c->lc->pace_key;
+	if (c->kind == K_RESULT) {
+		req.write = result_write;
+		req.write_arg = c;
+	}
 	if (http_submit(c->lc->o.http, &req, call_done, c, &se) == 0)
 		return;
-	err_wrap(&se, "language: %s %.*s", c->method, url_len(c->url), c->url);
+	err_wrap(&se, "language: %s %.*s", c->method, language_url_len(c->url),
+	    c->url);
 fail:
 	if (c->in_send) {
 		c->send_err = se;
@@ -537,14 +483,15 @@ page_next(struct call *c, char *next)
 			((language_tcvs_fn)c->fn)(c->arg, &c->tcvs, NULL);
 			break;
 		}
-		call_free(c);
+		language_call_free(c);
 		return;
 	}
 	if (!language_same_origin(c->lc, next)) {
 		err_set(&e, ERR_HTTP,
 		    "language: GET %.*s: nextLink points at another origin: "
 		    "%.*s",
-		    url_len(c->url), c->url, url_len(next), next);
+		    language_url_len(c->url), c->url, language_url_len(next),
+		    next);
 		free(next);
 		call_fail(c, &e);
 		return;
@@ -602,7 +549,7 @@ out:
 	cJSON_Delete(j);
 	if (rc != 0) {
 		err_wrap(&e, "language: %s %.*s: response", c->method,
-		    url_len(c->url), c->url);
+		    language_url_len(c->url), c->url);
 		call_fail(c, &e);
 		return;
 	}
@@ -622,7 +569,7 @@ out:
 	case K_JOB:
 		u.job.retry_after_ms = retry_after_ms(resp);
 		if (c->poll != NULL)
-			poll_on_job(c->poll, &u.job, NULL);
+			language_poll_on_job(c->poll, &u.job, NULL);
 		else
 			((language_job_fn)c->fn)(c->arg, &u.job, NULL);
 		language_job_release(&u.job);
@@ -631,7 +578,7 @@ out:
 		page_next(c, next);
 		return;
 	}
-	call_free(c);
+	language_call_free(c);
 }
 
 static void
@@ -644,7 +591,7 @@ started(struct call *c, struct http_resp *resp)
 		err_set(&e, ERR_HTTP,
 		    "language: %s %.*s: %ld without an absolute "
 		    "Operation-Location",
-		    c->method, url_len(c->url), c->url, resp->status);
+		    c->method, language_url_len(c->url), c->url, resp->status);
 		call_fail(c, &e);
 		return;
 	}
@@ -652,35 +599,21 @@ started(struct call *c, struct http_resp *resp)
 		err_set(&e, ERR_HTTP,
 		    "language: %s %.*s: Operation-Location points at another "
 		    "origin: %.*s",
-		    c->method, url_len(c->url), c->url, url_len(loc), loc);
+		    c->method, language_url_len(c->url), c->url,
+		    language_url_len(loc), loc);
 		call_fail(c, &e);
 		return;
 	}
 	((language_started_fn)c->fn)(c->arg, loc, NULL);
-	call_free(c);
+	language_call_free(c);
 }
 
+/* The body went to the writer as it arrived (see result_write()). */
 static void
-result(struct call *c, struct http_resp *resp)
+result(struct call *c)
 {
-	struct err e = { 0 };
-	size_t off = 0, n;
-
-	while (off < resp->body.len) {
-		n = resp->body.len - off;
-		if (n > 65536)
-			n = 65536;
-		if (c->write(c->arg, resp->body.data + off, n) != 0) {
-			err_set(&e, ERR_IO,
-			    "language: GET %.*s: export result: writer failed",
-			    url_len(c->url), c->url);
-			call_fail(c, &e);
-			return;
-		}
-		off += n;
-	}
 	((language_done_fn)c->fn)(c->arg, NULL);
-	call_free(c);
+	language_call_free(c);
 }
 
 static void
@@ -689,6 +622,13 @@ call_done(void *arg, struct http_resp *resp, const struct err *terr)
 	struct call *c = arg;
 	struct err e = { 0 };
 
+	if (terr != NULL && c->write_failed) {
+		err_set(&e, ERR_IO,
+		    "language: GET %.*s: export result: writer failed",
+		    language_url_len(c->url), c->url);
+		call_fail(c, &e);
+		return;
+	}
 	if (terr != NULL) {
 		/* http's message already names the method and URL. */
 		err_set(&e, terr->code, "language: %.400s%s", terr->msg,
@@ -715,538 +655,11 @@ call_done(void *arg, struct http_resp *resp, const struct err *terr)
 		}
 	} else if (resp->status == 200) {
 		if (c->kind == K_RESULT)
-			result(c, resp);
+			result(c);
 		else
 			deliver(c, resp);
 		return;
 	}
 	status_err(c, resp, &e);
 	call_fail(c, &e);
-}
-
-/* ---- operations -------------------------------------------------------- */
-
-static int
-get_op(struct language *lc, enum kind kind, enum language_family family,
-    const char *project, const char *suffix, const char *query, anyfn cb,
-    void *arg, struct err *err)
-{
-	struct buf url = { .max = 8192 }, q = { .max = 2048 };
-	struct call *c;
-
-	if (query != NULL)
-		buf_addstr(&q, query);
-	if (lc->o.page_size > 0 && kind != K_PROJECT && kind != K_MODEL &&
-	    kind != K_DEPLOYMENT)
-		buf_addf(&q, "&maxpagesize=%d", lc->o.page_size);
-	language_url(lc, family, project, suffix, q.data, &url);
-	buf_release(&q);
-	if ((c = call_new(lc, kind, "GET", &url, err)) == NULL) {
-		buf_release(&url);
-		return -1;
-	}
-	buf_release(&url);
-	c->fn = cb;
-	c->arg = arg;
-	return call_start(c, err);
-}
-
-/* A path segment "/models/{label}" with the name encoded. */
-static int
-seg(struct buf *b, const char *pre, const char *name, const char *post)
-{
-	buf_addstr(b, pre);
-	if (name != NULL)
-		buf_addurlenc(b, name);
-	if (post != NULL)
-		buf_addstr(b, post);
-	return b->failed ? -1 : 0;
-}
-
-static int
-need_name(const char *what, const char *v, struct err *err)
-{
-	if (v == NULL || v[0] == '\0')
-		return err_set(err, ERR_SPEC, "language: no %s name", what);
-	return 0;
-}
-
-int
-language_list_projects(struct language *lc, enum language_family family,
-    language_projects_fn cb, void *arg, struct err *err)
-{
-	return get_op(
-	    lc, K_PROJECTS, family, NULL, NULL, NULL, (anyfn)cb, arg, err);
-}
-
-int
-language_get_project(struct language *lc, enum language_family family,
-    const char *project, language_project_fn cb, void *arg, struct err *err)
-{
-	if (need_name("project", project, err) != 0)
-		return -1;
-	return get_op(
-	    lc, K_PROJECT, family, project, NULL, NULL, (anyfn)cb, arg, err);
-}
-
-int
-language_list_models(struct language *lc, enum language_family family,
-    const char *project, language_models_fn cb, void *arg, struct err *err)
-{
-	if (need_name("project", project, err) != 0)
-		return -1;
-	return get_op(lc, K_MODELS, family, project, "/models", NULL, (anyfn)cb,
-	    arg, err);
-}
-
-int
-language_get_model(struct language *lc, enum language_family family,
-    const char *project, const char *label, language_model_fn cb, void *arg,
-    struct err *err)
-{
-	struct buf s = { .max = 1024 };
-	int rc;
-
-	if (need_name("project", project, err) != 0 ||
-	    need_name("model", label, err) != 0)
-		return -1;
-	seg(&s, "/models/", label, NULL);
-	rc = get_op(lc, K_MODEL, family, project, buf_str(&s), NULL, (anyfn)cb,
-	    arg, err);
-	buf_release(&s);
-	return rc;
-}
-
-int
-language_list_deployments(struct language *lc, enum language_family family,
-    const char *project, language_deployments_fn cb, void *arg, struct err *err)
-{
-	if (need_name("project", project, err) != 0)
-		return -1;
-	return get_op(lc, K_DEPLOYMENTS, family, project, "/deployments", NULL,
-	    (anyfn)cb, arg, err);
-}
-
-int
-language_get_deployment(struct language *lc, enum language_family family,
-    const char *project, const char *deployment, language_deployment_fn cb,
-    void *arg, struct err *err)
-{
-	struct buf s = { .max = 1024 };
-	int rc;
-
-	if (need_name("project", project, err) != 0 ||
-	    need_name("deployment", deployment, err) != 0)
-		return -1;
-	seg(&s, "/deployments/", deployment, NULL);
-	rc = get_op(lc, K_DEPLOYMENT, family, project, buf_str(&s), NULL,
-	    (anyfn)cb, arg, err);
-	buf_release(&s);
-	return rc;
-}
-
-int
-language_list_training_config_versions(struct language *lc,
-    enum language_family family, const char *project_kind, language_tcvs_fn cb,
-    void *arg, struct err *err)
-{
-	struct buf q = { .max = 1024 };
-	int rc;
-
-	if (project_kind != NULL) {
-		buf_addstr(&q, "&projectKind=");
-		buf_addurlenc(&q, project_kind);
-	}
-	rc = get_op(lc, K_TCVS, family, "global", "/training-config-versions",
-	    q.data, (anyfn)cb, arg, err);
-	buf_release(&q);
-	return rc;
-}
-
-/* A job start: method on url with an optional JSON body. */
-static int
-start_op(struct language *lc, const char *method, struct buf *url,
-    const char *body, size_t body_len, language_started_fn cb, void *arg,
-    struct err *err)
-{
-	struct call *c = call_new(lc, K_START, method, url, err);
-
-	buf_release(url);
-	if (c == NULL)
-		return -1;
-	if (body != NULL) {
-		if ((c->body = malloc(body_len + 1)) == NULL) {
-			call_free(c);
-			return err_set(err, ERR_NOMEM, "out of memory");
-		}
-		memcpy(c->body, body, body_len);
-		c->body[body_len] = '\0';
-		c->body_len = body_len;
-		c->content_type = "application/json";
-	}
-	c->fn = (anyfn)cb;
-	c->arg = arg;
-	return call_start(c, err);
-}
-
-int
-language_export_start(struct language *lc, enum language_family family,
-    const char *project, const struct language_export_opts *opts,
-    language_started_fn cb, void *arg, struct err *err)
-{
-	struct buf url = { .max = 8192 }, q = { .max = 2048 };
-	static const struct language_export_opts none = { 0 };
-	int rc;
-
-	if (need_name("project", project, err) != 0)
-		return -1;
-	if (opts == NULL)
-		opts = &none;
-	buf_addstr(&q, "&stringIndexType=");
-	buf_addurlenc(&q,
-	    opts->string_index_type ? opts->string_index_type
-	                            : "Utf16CodeUnit");
-	if (opts->asset_kind != NULL) {
-		buf_addstr(&q, "&assetKind=");
-		buf_addurlenc(&q, opts->asset_kind);
-	}
-	if (opts->trained_model_label != NULL) {
-		buf_addstr(&q, "&trainedModelLabel=");
-		buf_addurlenc(&q, opts->trained_model_label);
-	}
-	language_url(lc, family, project, "/:export", buf_str(&q), &url);
-	buf_release(&q);
-	rc = start_op(lc, "POST", &url, NULL, 0, cb, arg, err);
-	return rc;
-}
-
-int
-language_import_start(struct language *lc, enum language_family family,
-    const char *project, const char *body, size_t body_len,
-    language_started_fn cb, void *arg, struct err *err)
-{
-	struct buf url = { .max = 8192 };
-
-	if (need_name("project", project, err) != 0)
-		return -1;
-	if (body == NULL || body_len == 0)
-		return err_set(err, ERR_SPEC, "language: import: empty body");
-	language_url(lc, family, project, "/:import", NULL, &url);
-	return start_op(lc, "POST", &url, body, body_len, cb, arg, err);
-}
-
-int
-language_train_start(struct language *lc, enum language_family family,
-    const char *project, const struct language_train_opts *opts,
-    language_started_fn cb, void *arg, struct err *err)
-{
-	struct buf url = { .max = 8192 }, body = { .max = 4096 };
-	int rc = -1;
-
-	if (need_name("project", project, err) != 0)
-		return -1;
-	if (langjson_train_body(family, opts, &body, err) != 0)
-		goto out;
-	language_url(lc, family, project, "/:train", NULL, &url);
-	rc = start_op(lc, "POST", &url, body.data, body.len, cb, arg, err);
-out:
-	buf_release(&url);
-	buf_release(&body);
-	return rc;
-}
-
-int
-language_deploy_start(struct language *lc, enum language_family family,
-    const char *project, const char *deployment, const char *model_label,
-    language_started_fn cb, void *arg, struct err *err)
-{
-	struct buf url = { .max = 8192 }, body = { .max = 4096 },
-	           s = { .max = 1024 };
-	int rc = -1;
-
-	if (need_name("project", project, err) != 0 ||
-	    need_name("deployment", deployment, err) != 0 ||
-	    langjson_deploy_body(model_label, &body, err) != 0)
-		goto out;
-	seg(&s, "/deployments/", deployment, NULL);
-	language_url(lc, family, project, buf_str(&s), NULL, &url);
-	rc = start_op(lc, "PUT", &url, body.data, body.len, cb, arg, err);
-out:
-	buf_release(&url);
-	buf_release(&body);
-	buf_release(&s);
-	return rc;
-}
-
-int
-language_delete_deployment_start(struct language *lc,
-    enum language_family family, const char *project, const char *deployment,
-    language_started_fn cb, void *arg, struct err *err)
-{
-	struct buf url = { .max = 8192 }, s = { .max = 1024 };
-	int rc;
-
-	if (need_name("project", project, err) != 0 ||
-	    need_name("deployment", deployment, err) != 0)
-		return -1;
-	seg(&s, "/deployments/", deployment, NULL);
-	language_url(lc, family, project, buf_str(&s), NULL, &url);
-	buf_release(&s);
-	rc = start_op(lc, "DELETE", &url, NULL, 0, cb, arg, err);
-	return rc;
-}
-
-static int
-url_op(struct language *lc, enum kind kind, const char *url, anyfn cb,
-    void *arg, struct poll *p, struct err *err)
-{
-	struct buf b = { .max = 8192 };
-	struct call *c;
-
-	if (url == NULL || !language_same_origin(lc, url))
-		return err_set(err, ERR_SPEC,
-		    "language: '%.*s' is not on the endpoint %s",
-		    url ? url_len(url) : 6, url ? url : "(null)", lc->endpoint);
-	buf_addstr(&b, url);
-	if ((c = call_new(lc, kind, "GET", &b, err)) == NULL) {
-		buf_release(&b);
-		return -1;
-	}
-	c->fn = cb;
-	c->arg = arg;
-	c->poll = p;
-	return call_start(c, err);
-}
-
-int
-language_job_get(struct language *lc, const char *job_url, language_job_fn cb,
-    void *arg, struct err *err)
-{
-	return url_op(lc, K_JOB, job_url, (anyfn)cb, arg, NULL, err);
-}
-
-int
-language_export_result(struct language *lc, const char *result_url,
-    language_write_fn write, language_done_fn done, void *arg, struct err *err)
-{
-	struct buf b = { .max = 8192 };
-	struct call *c;
-
-	if (result_url == NULL || !language_same_origin(lc, result_url))
-		return err_set(err, ERR_SPEC,
-		    "language: resultUrl is not on the endpoint %s",
-		    lc->endpoint);
-	buf_addstr(&b, result_url);
-	if ((c = call_new(lc, K_RESULT, "GET", &b, err)) == NULL) {
-		buf_release(&b);
-		return -1;
-	}
-	c->fn = (anyfn)done;
-	c->write = write;
-	c->arg = arg;
-	return call_start(c, err);
-}
-
-/* ---- polling ----------------------------------------------------------- */
-
-void
-language_poll_init(
-    const struct language *lc, struct language_poll_state *ps, long long now)
-{
-	memset(ps, 0, sizeof(*ps));
-	ps->deadline_ms = now + lc->o.poll_timeout_ms;
-	ps->next_ms = lc->o.poll_initial_ms;
-}
-
-enum language_poll_verdict
-language_poll_step(const struct language *lc, struct language_poll_state *ps,
-    const struct language_job *job, const struct err *get_err, long long now,
-    long *wait_ms, struct err *err)
-{
-	long wait;
-
-	*wait_ms = 0;
-	if (job == NULL) {
-		/* The job is where it was: a failed status GET is retried,
-		 * never answered by starting the job again. */
-		if (get_err != NULL && get_err->code == ERR_NOTFOUND) {
-			*err = *get_err;
-			return LANGUAGE_POLL_FAILED;
-		}
-		if (++ps->failures > lc->o.poll_max_failures) {
-			if (get_err != NULL)
-				*err = *get_err;
-			err_wrap(err, "%d status reads failed in a row",
-			    ps->failures);
-			return LANGUAGE_POLL_FAILED;
-		}
-		wait = ps->next_ms;
-	} else {
-		ps->failures = 0;
-		ps->polls++;
-		switch (job->status) {
-		case LANGUAGE_JOB_SUCCEEDED:
-			return LANGUAGE_POLL_DONE;
-		case LANGUAGE_JOB_FAILED:
-		case LANGUAGE_JOB_CANCELLED:
-		case LANGUAGE_JOB_PARTIALLY_COMPLETED:
-			err_set(err, ERR_HTTP, "%s%s%s%s%s",
-			    job->status_str ? job->status_str : "failed",
-			    job->n_errors && job->errors[0].code ? ": " : "",
-			    job->n_errors && job->errors[0].code
-			        ? job->errors[0].code
-			        : "",
-			    job->n_errors && job->errors[0].message ? ": " : "",
-			    job->n_errors && job->errors[0].message
-			        ? job->errors[0].message
-			        : "");
-			return LANGUAGE_POLL_FAILED;
-		default:
-			break;
-		}
-		wait = job->retry_after_ms >= 0
-		    ? (job->retry_after_ms > lc->o.retry_after_max_ms
-		              ? lc->o.retry_after_max_ms
-		              : job->retry_after_ms)
-		    : ps->next_ms;
-	}
-	if (now >= ps->deadline_ms) {
-		err_set(err, ERR_HTTP, "still %s at the deadline (%ld s)",
-		    job && job->status_str ? job->status_str : "unread",
-		    lc->o.poll_timeout_ms / 1000);
-		return LANGUAGE_POLL_FAILED;
-	}
-	if (now + wait > ps->deadline_ms)
-		wait = (long)(ps->deadline_ms - now);
-	ps->next_ms = ps->next_ms * 2 > lc->o.poll_max_ms ? lc->o.poll_max_ms
-	                                                  : ps->next_ms * 2;
-	*wait_ms = wait;
-	return LANGUAGE_POLL_WAIT;
-}
-
-static void
-poll_get(struct poll *p)
-{
-	struct err e = { 0 };
-
-	if (url_op(p->lc, K_JOB, p->url, NULL, NULL, p, &e) != 0)
-		poll_on_job(p, NULL, &e);
-}
-
-static void
-poll_on_job(struct poll *p, struct language_job *job, const struct err *ge)
-{
-	struct language *lc = p->lc;
-	struct err e = { 0 };
-	struct timer *t, **tp;
-	long wait;
-
-	switch (language_poll_step(lc, &p->ps, job, ge, mono(lc), &wait, &e)) {
-	case LANGUAGE_POLL_DONE:
-		if (p->progress != NULL)
-			p->progress(p->arg, job, NULL);
-		p->done(p->arg, NULL);
-		poll_free(p);
-		return;
-	case LANGUAGE_POLL_FAILED:
-		if (job != NULL && p->progress != NULL)
-			p->progress(p->arg, job, NULL);
-		err_wrap(&e, "language: job %.*s", url_len(p->url), p->url);
-		p->done(p->arg, &e);
-		poll_free(p);
-		return;
-	case LANGUAGE_POLL_WAIT:
-		break;
-	}
-	if (job != NULL && p->progress != NULL)
-		p->progress(p->arg, job, NULL);
-	if ((t = calloc(1, sizeof(*t))) == NULL) {
-		err_set(&e, ERR_NOMEM, "out of memory");
-		p->done(p->arg, &e);
-		poll_free(p);
-		return;
-	}
-	t->due = mono(lc) + wait;
-	t->poll = p;
-	for (tp = &lc->timers; *tp != NULL && (*tp)->due <= t->due;
-	     tp = &(*tp)->next)
-		;
-	t->next = *tp;
-	*tp = t;
-}
-
-int
-language_poll(struct language *lc, const char *job_url,
-    language_job_fn progress, language_done_fn done, void *arg, struct err *err)
-{
-	struct poll *p;
-
-	if (job_url == NULL || !language_same_origin(lc, job_url))
-		return err_set(err, ERR_SPEC,
-		    "language: job URL '%.*s' is not on the endpoint %s",
-		    job_url ? url_len(job_url) : 6,
-		    job_url ? job_url : "(null)", lc->endpoint);
-	if ((p = calloc(1, sizeof(*p))) == NULL ||
-	    (p->url = strdup(job_url)) == NULL) {
-		free(p);
-		return err_set(err, ERR_NOMEM, "out of memory");
-	}
-	p->lc = lc;
-	p->progress = progress;
-	p->done = done;
-	p->arg = arg;
-	lc->pending++;
-	language_poll_init(lc, &p->ps, mono(lc));
-	if (url_op(lc, K_JOB, p->url, NULL, NULL, p, err) != 0) {
-		poll_free(p);
-		return -1;
-	}
-	return 0;
-}
-
-long
-language_tick(struct language *lc)
-{
-	struct timer *t;
-	long long now = mono(lc);
-
-	while ((t = lc->timers) != NULL && t->due <= now) {
-		lc->timers = t->next;
-		poll_get(t->poll);
-		free(t);
-	}
-	if (lc->timers == NULL)
-		return -1;
-	return (long)(lc->timers->due - now);
-}
-
-int
-language_run(struct language *lc, long timeout_ms, struct err *err)
-{
-	long long end = timeout_ms < 0 ? -1 : mono(lc) + timeout_ms;
-	long next, slice;
-
-	for (;;) {
-		next = language_tick(lc);
-		if (lc->pending == 0)
-			return 0;
-		if (end >= 0 && mono(lc) >= end)
-			return 0;
-		slice = next < 0 || next > 1000 ? 1000 : next;
-		if (end >= 0 && end - mono(lc) < slice)
-			slice = (long)(end - mono(lc));
-		if (next < 0 && http_pending(lc->o.http) == 0)
-			return err_set(err, ERR_HTTP,
-			    "language: %d operations wait on nothing",
-			    lc->pending);
-		if (http_pending(lc->o.http) > 0) {
-			if (http_run(lc->o.http, slice, err) < 0)
-				return -1;
-		} else if (slice > 0) {
-			struct timespec ts = { slice / 1000,
-				(slice % 1000) * 1000000L };
-
-			nanosleep(&ts, NULL);
-		}
-	}
 }

@@ -26,7 +26,10 @@ enum act {
 	A_HANG,     /* never answer (until the test ends) */
 	A_DRIP,     /* 200, one byte every 100 ms */
 	A_SLOW,     /* 200 after 30 ms */
+	A_BIG,      /* 200 with BIG_SIZE bytes of big_byte() */
 };
+
+#define BIG_SIZE ((size_t)20 << 20)
 
 struct step {
 	enum act act;
@@ -118,6 +121,29 @@ drip_read(void *cls, uint64_t pos, char *buf, size_t max)
 	return 1;
 }
 
+/* The byte at pos of the A_BIG body: a pattern that catches a piece
+ * lost, repeated or out of order. */
+static char
+big_byte(size_t pos)
+{
+	return (char)((pos * 2654435761u) >> 11 ^ pos >> 16);
+}
+
+static ssize_t
+big_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	size_t i, n = BIG_SIZE - (size_t)pos;
+
+	(void)cls;
+	if (n == 0)
+		return MHD_CONTENT_READER_END_OF_STREAM;
+	if (n > max)
+		n = max;
+	for (i = 0; i < n; i++)
+		buf[i] = big_byte((size_t)pos + i);
+	return (ssize_t)n;
+}
+
 static enum MHD_Result
 handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
     const char *version, const char *upload, size_t *upload_size, void **ctxp)
@@ -188,6 +214,10 @@ handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
 			    MHD_SIZE_UNKNOWN, 64, drip_read, d, free);
 		break;
 	}
+	case A_BIG:
+		r = MHD_create_response_from_callback(
+		    BIG_SIZE, 65536, big_read, NULL, NULL);
+		break;
 	case A_SLOW:
 		nap(30);
 		/* FALLTHROUGH */
@@ -1533,6 +1563,335 @@ test_resp_check_maps_statuses(void)
 	buf_release(&r.body);
 }
 
+/* ---- streaming -------------------------------------------------------- */
+
+struct sink {
+	size_t len, calls;
+	int mismatch;
+	int fail_after; /* return -1 on this call (1-based); 0 = never */
+	char text[256]; /* the first bytes, for small bodies */
+};
+
+static int
+sink_write(void *arg, const char *data, size_t len)
+{
+	struct sink *k = arg;
+	size_t i;
+
+	k->calls++;
+	if (k->fail_after != 0 && (int)k->calls >= k->fail_after)
+		return -1;
+	for (i = 0; i < len; i++) {
+		if (data[i] != big_byte(k->len + i))
+			k->mismatch = 1;
+		if (k->len + i < sizeof(k->text) - 1)
+			k->text[k->len + i] = data[i];
+	}
+	k->len += len;
+	return 0;
+}
+
+static void
+test_stream_hands_a_big_body_over_in_pieces(void)
+{
+	static const struct step st[] = { { A_BIG, 200, 0, 0, 0,
+	    "application/octet-stream" } };
+	struct http_opts o = { 0 };
+	struct http_resp *r = NULL;
+	struct err err = { 0 };
+	struct sink k = { 0 };
+	START(st);
+	struct http *h = client(&o);
+	struct http_req req = { .method = "GET",
+		.url = url(s, "/big"),
+		.write = sink_write,
+		.write_arg = &k };
+	int rc = http_do(h, &req, &r, &err);
+
+	srv_stop(s);
+	http_free(h);
+	T_EQ_INT(rc, 0);
+	T_EQ_INT(r->status, 200);
+	T_EQ_INT(r->body.len, 0);
+	T_OK(r->body.data == NULL);
+	http_resp_free(r);
+	T_EQ_INT(k.len, BIG_SIZE);
+	T_EQ_INT(k.mismatch, 0);
+	T_OK(k.calls > 1);
+}
+
+static void
+test_stream_stops_when_the_writer_fails(void)
+{
+	static const struct step st[] = { { A_BIG, 200, 0, 0, 0,
+	    "application/octet-stream" } };
+	struct http_opts o = { 0 };
+	struct http_resp *r = NULL;
+	struct err err = { 0 };
+	struct sink k = { .fail_after = 3 };
+	START(st);
+	struct http *h = client(&o);
+	struct http_req req = { .method = "GET",
+		.url = url(s, "/big"),
+		.write = sink_write,
+		.write_arg = &k };
+	int rc = http_do(h, &req, &r, &err), n = s->nreq;
+
+	srv_stop(s);
+	http_free(h);
+	T_EQ_INT(rc, -1);
+	T_OK(r == NULL);
+	T_EQ_INT(err.code, ERR_IO);
+	T_CONTAINS(err.msg, "could not be written");
+	T_EQ_INT(k.calls, 3);
+	T_EQ_INT(n, 1); /* not retried */
+}
+
+static void
+test_stream_skips_the_body_of_a_retried_503(void)
+{
+	static const struct step st[] = {
+		{ A_REPLY, 503, "retry-after-ms", "1", "busy, come back",
+		    "text/plain" },
+		{ A_BIG, 200, 0, 0, 0, "application/octet-stream" },
+	};
+	struct http_opts o = { 0 };
+	struct http_resp *r = NULL;
+	struct err err = { 0 };
+	struct sink k = { 0 };
+	START(st);
+	struct http *h = client(&o);
+	struct http_req req = { .method = "GET",
+		.url = url(s, "/big"),
+		.write = sink_write,
+		.write_arg = &k };
+	int rc = http_do(h, &req, &r, &err);
+
+	srv_stop(s);
+	http_free(h);
+	T_EQ_INT(rc, 0);
+	T_EQ_INT(r->status, 200);
+	T_EQ_INT(r->attempts, 2);
+	T_EQ_INT(r->body.len, 0);
+	http_resp_free(r);
+	T_EQ_INT(k.len, BIG_SIZE);
+	T_EQ_INT(k.mismatch, 0);
+}
+
+static void
+test_stream_keeps_an_error_body_in_the_response(void)
+{
+	static const struct step st[] = { { A_REPLY, 404, 0, 0,
+	    "{\"error\":{\"code\":\"NotFound\",\"message\":\"gone\"}}",
+	    "application/json" } };
+	struct http_opts o = { 0 };
+	struct http_resp *r = NULL;
+	struct err err = { 0 };
+	struct sink k = { 0 };
+	START(st);
+	struct http *h = client(&o);
+	struct http_req req = { .method = "GET",
+		.url = url(s, "/x"),
+		.write = sink_write,
+		.write_arg = &k };
+	int rc = http_do(h, &req, &r, &err);
+
+	srv_stop(s);
+	http_free(h);
+	T_EQ_INT(rc, 0);
+	T_EQ_INT(r->status, 404);
+	T_EQ_INT(k.calls, 0);
+	T_EQ_INT(http_resp_check(r, &err), -1);
+	T_CONTAINS(err.msg, "NotFound: gone");
+	http_resp_free(r);
+}
+
+static void
+test_stream_is_capped_by_max_body(void)
+{
+	static const struct step st[] = { { A_BIG, 200, 0, 0, 0,
+	    "application/octet-stream" } };
+	struct http_opts o = { 0 };
+	struct http_resp *r = NULL;
+	struct err err = { 0 };
+	struct sink k = { 0 };
+	START(st);
+	struct http *h = client(&o);
+	struct http_req req = { .method = "GET",
+		.url = url(s, "/big"),
+		.max_body = 1 << 20,
+		.write = sink_write,
+		.write_arg = &k };
+	int rc = http_do(h, &req, &r, &err);
+
+	srv_stop(s);
+	http_free(h);
+	T_EQ_INT(rc, -1);
+	T_CONTAINS(err.msg, "larger than the 1048576-byte limit");
+	T_OK(k.len <= (size_t)1 << 20);
+}
+
+/* ---- timers ----------------------------------------------------------- */
+
+struct tick {
+	struct http *h;
+	int fired;
+	long long at;
+	char order[16];
+	const char *submit_url; /* submit a GET from the timer */
+	struct http_resp *resp;
+	int done;
+};
+
+static void
+tick_fn(void *arg)
+{
+	struct tick *t = arg;
+
+	t->fired++;
+	t->at = ms_now();
+}
+
+static void
+tick_done(void *arg, struct http_resp *resp, const struct err *e)
+{
+	struct tick *t = arg;
+
+	(void)e;
+	t->done = 1;
+	t->fired += resp != NULL && resp->status == 200 ? 100 : 0;
+}
+
+static void
+tick_submit(void *arg)
+{
+	struct tick *t = arg;
+	struct http_req req = { .method = "GET", .url = t->submit_url };
+	struct err err = { 0 };
+
+	t->fired++;
+	if (http_submit(t->h, &req, tick_done, t, &err) != 0)
+		t->done = -1;
+}
+
+static void
+order_add(struct tick *t, char ch)
+{
+	size_t n = strlen(t->order);
+
+	if (n + 1 < sizeof(t->order))
+		t->order[n] = ch;
+}
+
+static void
+order_a(void *arg)
+{
+	order_add(arg, 'a');
+}
+
+static void
+order_b(void *arg)
+{
+	order_add(arg, 'b');
+}
+
+static void
+test_timer_runs_from_http_run_after_its_delay(void)
+{
+	struct http_opts o = { 0 };
+	struct http *h = client(&o);
+	struct err err = { 0 };
+	struct tick t = { 0 };
+	long long t0 = ms_now();
+
+	T_EQ_INT(http_after(h, 60, tick_fn, &t, &err), 0);
+	T_EQ_INT(http_pending(h), 1);
+	T_EQ_INT(http_run(h, 10, &err), 1);
+	T_EQ_INT(t.fired, 0);
+	T_EQ_INT(http_run(h, -1, &err), 0);
+	T_EQ_INT(t.fired, 1);
+	T_OK(t.at - t0 >= 60);
+	T_OK(t.at - t0 < 1000);
+	T_EQ_INT(http_pending(h), 0);
+	http_free(h);
+}
+
+static void
+test_timers_due_together_run_in_order(void)
+{
+	struct http_opts o = { 0 };
+	struct http *h = client(&o);
+	struct err err = { 0 };
+	struct tick t = { 0 };
+
+	T_EQ_INT(http_after(h, 20, order_b, &t, &err), 0);
+	T_EQ_INT(http_after(h, 0, order_a, &t, &err), 0);
+	T_EQ_INT(http_after(h, 20, order_a, &t, &err), 0);
+	T_EQ_INT(http_pending(h), 3);
+	T_EQ_INT(http_run(h, -1, &err), 0);
+	T_EQ_STR(t.order, "aba");
+	http_free(h);
+}
+
+static void
+test_timer_may_submit_a_request(void)
+{
+	static const struct step st[] = { { A_REPLY, 200, 0, 0, "{}",
+	    "application/json" } };
+	struct http_opts o = { 0 };
+	struct err err = { 0 };
+	struct tick t = { 0 };
+	START(st);
+	struct http *h = client(&o);
+
+	t.h = h;
+	t.submit_url = url(s, "/later");
+	T_EQ_INT(http_after(h, 20, tick_submit, &t, &err), 0);
+	T_EQ_INT(http_run(h, -1, &err), 0);
+	srv_stop(s);
+	http_free(h);
+	T_EQ_INT(t.done, 1);
+	T_EQ_INT(t.fired, 101);
+}
+
+static void
+test_timer_is_dropped_by_http_free(void)
+{
+	struct http_opts o = { 0 };
+	struct http *h = client(&o);
+	struct err err = { 0 };
+	struct tick t = { 0 };
+
+	T_EQ_INT(http_after(h, 10000, tick_fn, &t, &err), 0);
+	http_free(h);
+	T_EQ_INT(t.fired, 0);
+}
+
+static volatile sig_atomic_t timer_stop;
+
+static void
+test_interrupt_runs_timers_at_once(void)
+{
+	struct http_opts o = { .interrupted = &timer_stop };
+	struct http *h;
+	struct err err = { 0 };
+	struct tick t = { 0 };
+	long long t0 = ms_now();
+
+	timer_stop = 0;
+	h = client(&o);
+	T_EQ_INT(http_after(h, 60000, tick_fn, &t, &err), 0);
+	timer_stop = 1;
+	T_EQ_INT(http_run(h, -1, &err), -1);
+	T_EQ_INT(err.code, ERR_INTERRUPTED);
+	T_EQ_INT(t.fired, 1);
+	T_OK(ms_now() - t0 < 1000);
+	T_EQ_INT(http_pending(h), 0);
+	T_EQ_INT(http_after(h, 1, tick_fn, &t, &err), -1);
+	T_EQ_INT(err.code, ERR_INTERRUPTED);
+	http_free(h);
+}
+
 int
 main(void)
 {
@@ -1577,6 +1936,16 @@ main(void)
 	T_RUN(test_json_needs_a_json_content_type);
 	T_RUN(test_invalid_and_truncated_json_name_the_offset);
 	T_RUN(test_resp_check_maps_statuses);
+	T_RUN(test_stream_hands_a_big_body_over_in_pieces);
+	T_RUN(test_stream_stops_when_the_writer_fails);
+	T_RUN(test_stream_skips_the_body_of_a_retried_503);
+	T_RUN(test_stream_keeps_an_error_body_in_the_response);
+	T_RUN(test_stream_is_capped_by_max_body);
+	T_RUN(test_timer_runs_from_http_run_after_its_delay);
+	T_RUN(test_timers_due_together_run_in_order);
+	T_RUN(test_timer_may_submit_a_request);
+	T_RUN(test_timer_is_dropped_by_http_free);
+	T_RUN(test_interrupt_runs_timers_at_once);
 	curl_global_cleanup();
 	return t_done();
 }
