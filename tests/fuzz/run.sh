@@ -19,7 +19,8 @@ CPP="-D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Ilib $(pkg-config --cflags yam
 LIBS="$(pkg-config --libs yaml-0.1 libcjson libcrypto)"
 
 # The loader's modules only: the fuzz build must not need the network code.
-SRC="lib/buf.c lib/err.c lib/diag.c lib/yamltree.c lib/config.c lib/sha256.c"
+SRC="lib/buf.c lib/err.c lib/diag.c lib/yamltree.c lib/yamlget.c lib/config.c lib/config_check.c
+     lib/config_openai.c lib/config_project.c lib/confighash.c lib/sha256.c"
 OBJS=""
 for s in $SRC; do
 	o=$OUT/obj/$(basename "$s" .c).o
