@@ -1,8 +1,11 @@
 /*
- * auth.c - who may call a resource: its key in Ocp-Apim-Subscription-Key,
- * or a bearer token from the emulator's own token endpoint, which speaks
- * the Entra ID client-credentials flow (form fields grant_type, client_id,
- * client_secret, scope) at /{tenant}/oauth2/v2.0/token.
+ * auth.c - who may call a resource: its key (Ocp-Apim-Subscription-Key for
+ * Language, api-key for an openai account's data plane), or a bearer token
+ * from the emulator's own token endpoint, which speaks the Entra ID
+ * client-credentials flow (form fields grant_type, client_id,
+ * client_secret, scope) at /{tenant}/oauth2/v2.0/token.  A token carries
+ * its audience: the cognitiveservices scope for the data planes, the
+ * management scope for the ARM listener, which takes nothing else.
  */
 
 #include <ctype.h>
@@ -19,6 +22,7 @@
 #include "emu.h"
 
 #define SCOPE "https://cognitiveservices.azure.com/.default"
+#define MGMT_SCOPE "https://management.azure.com/.default"
 #define MAX_TOKENS 10000
 
 /* Constant-time comparison, so the emulator does not teach clients bad
@@ -31,16 +35,98 @@ same(const char *a, const char *b)
 	return n == strlen(b) && CRYPTO_memcmp(a, b, n) == 0;
 }
 
-static int
-token_valid(struct emu *emu, const char *t)
+enum tok {
+	TOK_UNKNOWN,
+	TOK_VALID,
+	TOK_EXPIRED,
+	TOK_AUDIENCE /* valid, for the other audience */
+};
+
+static enum tok
+token_check(struct emu *emu, const char *t, int mgmt)
 {
 	double now = emu_now(emu);
 	size_t i;
 
-	for (i = 0; i < emu->ntokens; i++)
-		if (same(emu->tokens[i].value, t))
-			return emu->tokens[i].expires > now;
-	return 0;
+	for (i = 0; i < emu->ntokens; i++) {
+		if (!same(emu->tokens[i].value, t))
+			continue;
+		if (emu->tokens[i].expires <= now)
+			return TOK_EXPIRED;
+		return emu->tokens[i].mgmt == mgmt ? TOK_VALID : TOK_AUDIENCE;
+	}
+	return TOK_UNKNOWN;
+}
+
+static int
+token_valid(struct emu *emu, const char *t, int mgmt)
+{
+	return token_check(emu, t, mgmt) == TOK_VALID;
+}
+
+/* ARM: bearer tokens for management.azure.com only, with ARM's codes. */
+static int
+arm_auth(struct emu *emu, const struct req *rq, struct resp *r)
+{
+	const char *az = emu_header(rq, "authorization");
+
+	if (az == NULL) {
+		resp_error(r, 401, "AuthenticationFailed",
+		    "Authentication failed. The 'Authorization' header is "
+		    "missing.");
+		return -1;
+	}
+	if (strncasecmp(az, "Bearer ", 7) != 0) {
+		resp_error(r, 401, "AuthenticationFailed",
+		    "Authentication failed. The 'Authorization' header is "
+		    "provided in an invalid format.");
+		return -1;
+	}
+	switch (token_check(emu, az + 7, 1)) {
+	case TOK_VALID:
+		return 0;
+	case TOK_EXPIRED:
+		resp_error(r, 401, "ExpiredAuthenticationToken",
+		    "The access token expiry UTC time is earlier than current "
+		    "UTC time.");
+		break;
+	case TOK_AUDIENCE:
+		resp_error(r, 401, "InvalidAuthenticationTokenAudience",
+		    "The access token has been obtained for wrong audience or "
+		    "resource 'https://cognitiveservices.azure.com'. It should "
+		    "exactly match with one of the allowed audiences "
+		    "'https://management.azure.com/'.");
+		break;
+	default:
+		resp_error(r, 401, "InvalidAuthenticationToken",
+		    "The access token is invalid.");
+		break;
+	}
+	resp_header(r, "WWW-Authenticate",
+	    "Bearer authorization_uri=\"https://login.microsoftonline.com/\", "
+	    "error=\"invalid_token\"");
+	return -1;
+}
+
+/* An openai account's data plane: api-key, or a cognitiveservices token. */
+static int
+openai_auth(
+    struct emu *emu, struct resource *res, const struct req *rq, struct resp *r)
+{
+	const char *key = emu_header(rq, "api-key");
+	const char *az = emu_header(rq, "authorization");
+
+	if (key != NULL && same(key, res->key))
+		return 0;
+	if (az != NULL && strncasecmp(az, "Bearer ", 7) == 0 &&
+	    token_valid(emu, az + 7, 0))
+		return 0;
+	resp_error(r, 401, "unauthorized",
+	    "Access denied due to invalid subscription key or wrong API "
+	    "endpoint. Make sure to provide a valid key for an active "
+	    "subscription and use a correct regional API endpoint for your "
+	    "resource.");
+	return -1;
 }
 
 int
@@ -50,10 +136,14 @@ auth_check(
 	const char *key = emu_header(rq, "ocp-apim-subscription-key");
 	const char *az = emu_header(rq, "authorization");
 
+	if (res->type == EMU_RES_ARM)
+		return arm_auth(emu, rq, r);
+	if (res->type == EMU_RES_OPENAI)
+		return openai_auth(emu, res, rq, r);
 	if (key != NULL && same(key, res->key))
 		return 0;
 	if (az != NULL && strncasecmp(az, "Bearer ", 7) == 0 &&
-	    token_valid(emu, az + 7))
+	    token_valid(emu, az + 7, 0))
 		return 0;
 	if (key == NULL && az == NULL)
 		resp_error(r, 401, "Unauthorized",
@@ -202,10 +292,12 @@ auth_token_endpoint(struct emu *emu, const struct req *rq, struct resp *r)
 		    "client id.");
 		goto out;
 	}
-	if (scope == NULL || strcmp(scope, SCOPE) != 0) {
+	if (scope == NULL ||
+	    (strcmp(scope, SCOPE) != 0 && strcmp(scope, MGMT_SCOPE) != 0)) {
 		aad_error(r, 400, "invalid_scope",
 		    "AADSTS70011: The provided scope is not valid; want "
-		    "https://cognitiveservices.azure.com/.default.");
+		    "https://cognitiveservices.azure.com/.default or "
+		    "https://management.azure.com/.default.");
 		goto out;
 	}
 	/* Drop expired tokens; when still full, drop the oldest. */
@@ -228,6 +320,7 @@ auth_token_endpoint(struct emu *emu, const struct req *rq, struct resp *r)
 	memcpy(t->value, "emu.", 4);
 	emu_hex(t->value + 4, 32);
 	t->expires = now + (double)emu->token_lifetime;
+	t->mgmt = strcmp(scope, MGMT_SCOPE) == 0;
 	o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "token_type", "Bearer");
 	cJSON_AddNumberToObject(o, "expires_in", (double)emu->token_lifetime);

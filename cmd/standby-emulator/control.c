@@ -15,6 +15,7 @@
 
 #include "emu.h"
 
+/* A resource, or "arm" for the ARM listener the openai accounts share. */
 static struct resource *
 find_res(struct emu *emu, const char *name)
 {
@@ -23,6 +24,8 @@ find_res(struct emu *emu, const char *name)
 	for (i = 0; i < emu->nres; i++)
 		if (strcmp(emu->res[i]->name, name) == 0)
 			return emu->res[i];
+	if (emu->arm != NULL && strcmp(name, "arm") == 0)
+		return emu->arm;
 	return NULL;
 }
 
@@ -96,6 +99,9 @@ emu_reset(struct emu *emu)
 
 	for (i = 0; i < emu->nres; i++)
 		clear_resource(emu->res[i]);
+	if (emu->arm != NULL)
+		clear_resource(emu->arm);
+	aoai_reset(emu);
 	emu_clear_faults(emu);
 	reqlog_clear(&emu->control_log);
 	free(emu->tokens);
@@ -158,7 +164,8 @@ job_time(struct emu *emu, const cJSON *body, struct resp *r)
 		if (k < 0 && strcmp(it->string, "all") != 0) {
 			resp_error(r, 400, "InvalidRequest",
 			    "unknown job kind '%s' (export, import, train, "
-			    "deploy, delete, swap, all)",
+			    "deploy, delete, swap, deployment, finetune, "
+			    "file, all)",
 			    it->string);
 			return;
 		}
@@ -287,6 +294,8 @@ requests(struct emu *emu, const struct req *rq, struct resp *r)
 	if (strcmp(rq->method, "DELETE") == 0) {
 		for (i = 0; i < emu->nres; i++)
 			reqlog_clear(&emu->res[i]->log);
+		if (emu->arm != NULL)
+			reqlog_clear(&emu->arm->log);
 		reqlog_clear(&emu->control_log);
 		ok(r, NULL);
 		return;
@@ -307,6 +316,8 @@ requests(struct emu *emu, const struct req *rq, struct resp *r)
 	} else {
 		for (i = 0; i < emu->nres; i++)
 			reqlog_dump(&emu->res[i]->log, arr);
+		if (emu->arm != NULL)
+			reqlog_dump(&emu->arm->log, arr);
 		reqlog_dump(&emu->control_log, arr);
 	}
 	ok(r, arr);
@@ -464,6 +475,9 @@ route(struct emu *emu, const struct req *rq, struct resp *r, char **seg,
 		rate_limits(emu, body, r);
 	} else if (n == 1 && strcmp(seg[0], "clock") == 0) {
 		clock_call(emu, rq, body, r);
+	} else if (aoai_control(emu, rq, r, seg, n, body)) {
+		/* regions/R/quota, regions/R/models, arm, resources/N/fail-next
+		 */
 	} else if (n >= 3 && strcmp(seg[0], "resources") == 0 &&
 	    (res = find_res(emu, seg[1])) != NULL) {
 		if (n == 3 && strcmp(seg[2], "containers") == 0) {
@@ -525,6 +539,8 @@ control_handle(struct emu *emu, const struct req *rq, struct resp *r)
 		for (i = 0; i < emu->nres; i++)
 			if (emu->res[i]->down)
 				down_up(emu, emu->res[i], 0, r);
+		if (emu->arm != NULL && emu->arm->down)
+			down_up(emu, emu->arm, 0, r);
 		pthread_mutex_lock(&emu->mu);
 		route(emu, rq, r, seg, n, body);
 		pthread_mutex_unlock(&emu->mu);

@@ -24,7 +24,8 @@
 
 enum emu_res_type {
 	EMU_RES_LANGUAGE,
-	EMU_RES_OPENAI
+	EMU_RES_OPENAI,
+	EMU_RES_ARM /* the management endpoint the openai accounts share */
 };
 
 enum emu_family {
@@ -39,6 +40,9 @@ enum job_kind {
 	JOB_DEPLOY,
 	JOB_DELETE,
 	JOB_SWAP,
+	JOB_DEPLOYMENT, /* Azure OpenAI deployment writes */
+	JOB_FINETUNE,
+	JOB_FILE, /* processing an uploaded file */
 	JOB_NKINDS
 };
 
@@ -141,6 +145,7 @@ struct resource {
 	size_t ncontainers0;
 	struct ratewin post, get;
 	struct reqlog log;
+	struct aoai_acct *aoai; /* openai accounts: openai*.c's state */
 };
 
 enum fault_action {
@@ -181,6 +186,7 @@ struct client {
 struct token {
 	char value[80];
 	double expires;
+	int mgmt; /* audience: 1 management.azure.com, 0 cognitiveservices */
 };
 
 struct emu {
@@ -213,7 +219,10 @@ struct emu {
 	double clock_offset; /* seconds added to the real clock */
 	size_t log_cap;
 	uint64_t log_seq;
-	double boot_date; /* midnight UTC of the day the emulator started */
+	double boot_date;     /* midnight UTC of the day the emulator started */
+	struct resource *arm; /* the ARM listener, when openai accounts exist */
+	struct aoai_arm *aoai; /* its state (openai.c) */
+	char subscription[64], resource_group[96];
 };
 
 /* A request as the handlers see it. */
@@ -355,6 +364,23 @@ int auth_add_client(struct emu *emu, const char *spec, struct err *err);
 void control_handle(struct emu *emu, const struct req *rq, struct resp *r);
 void emu_reset(struct emu *emu);
 void emu_clear_faults(struct emu *emu);
+
+/* openai.c, openai_cat.c, openai_ft.c: Azure OpenAI (openai.h) */
+/* Creates the ARM pseudo-resource "arm" when openai accounts exist. */
+int aoai_init(struct emu *emu, struct err *err);
+void aoai_arm_handle(struct emu *emu, struct resource *res,
+    const struct req *rq, struct resp *r);
+void aoai_data_handle(struct emu *emu, struct resource *res,
+    const struct req *rq, struct resp *r);
+/* Control calls it owns (regions/..., arm, resources/N/fail-next):
+ * returns 1 when it answered. */
+int aoai_control(struct emu *emu, const struct req *rq, struct resp *r,
+    char **seg, size_t n, const cJSON *body);
+void aoai_reset(struct emu *emu);
+void aoai_free(struct emu *emu);
+/* Adds an openai resource's endpoints-file fields to e. */
+void aoai_endpoints(
+    const struct emu *emu, const struct resource *res, cJSON *e);
 
 /* tls.c */
 int tls_make_cert(struct emu *emu, struct err *err);

@@ -18,7 +18,7 @@
 #define MAX_JOBS 5000
 
 static const char *const kind_names[] = { "export", "import", "train", "deploy",
-	"delete", "swap" };
+	"delete", "swap", "deployment", "finetune", "file" };
 
 static const char *const status_names[] = { "notStarted", "running",
 	"succeeded", "failed", "cancelled", "cancelling",

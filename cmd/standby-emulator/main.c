@@ -1,7 +1,8 @@
 /*
  * main.c - standby-emulator: a local stand-in for the Azure Language
- * authoring service.  Parses the command line, starts one listener per
- * resource plus the control listener, writes the endpoints file once all
+ * authoring service and Azure OpenAI.  Parses the command line, starts one
+ * listener per resource plus the control listener (and the ARM listener
+ * when there are openai accounts), writes the endpoints file once all
  * are up (atomically, so a waiting test never reads half of it), and
  * waits for SIGTERM or SIGINT to shut down cleanly.
  */
@@ -20,15 +21,17 @@
 #define TENANT "emulator-tenant"
 
 static const char usage[] =
-    "usage: standby-emulator --resource language:NAME@REGION [--resource ...]\n"
-    "         [--endpoints-file FILE] [--key NAME=KEY] [--tls]\n"
+    "usage: standby-emulator --resource language|openai:NAME@REGION\n"
+    "         [--resource ...] [--endpoints-file FILE] [--key NAME=KEY]\n"
+    "         [--subscription ID] [--resource-group NAME] [--tls]\n"
     "         [--cert FILE --cert-key FILE [--cacert FILE]]\n"
     "         [--job-time KIND=DURATION ...] [--rate-limits on|off]\n"
     "         [--rate-limit-post N] [--rate-limit-get N]\n"
     "         [--container NAME=CONTAINER ...] [--client ID=SECRET ...]\n"
     "         [--token-lifetime SECONDS] [--retry-after SECONDS]\n"
     "         [--log-size N]\n"
-    "KIND is export, import, train, deploy, delete, swap or all; DURATION\n"
+    "KIND is export, import, train, deploy, delete, swap, deployment,\n"
+    "finetune, file or all; DURATION\n"
     "is like 500ms, 2s, or manual:N (one step per N status polls).\n";
 
 static struct resource *
@@ -71,11 +74,17 @@ add_resource(struct emu *emu, const char *spec, struct err *err)
 		    "--resource '%s': want TYPE:NAME@REGION", spec);
 	if ((size_t)(colon - spec) == 8 && strncmp(spec, "language", 8) == 0)
 		type = EMU_RES_LANGUAGE;
+	else if ((size_t)(colon - spec) == 6 && strncmp(spec, "openai", 6) == 0)
+		type = EMU_RES_OPENAI;
 	else
 		return err_set(err, ERR_SPEC,
 		    "--resource '%s': unknown type '%.*s' (supported: "
-		    "language)",
+		    "language, openai)",
 		    spec, (int)(colon - spec), spec);
+	if (at - colon - 1 == 3 && strncmp(colon + 1, "arm", 3) == 0)
+		return err_set(err, ERR_SPEC,
+		    "--resource '%s': the name 'arm' is the ARM listener's",
+		    spec);
 	if (!ident_ok(colon + 1, (size_t)(at - colon - 1)) ||
 	    !ident_ok(at + 1, strlen(at + 1)))
 		return err_set(err, ERR_SPEC,
@@ -170,7 +179,7 @@ job_time(struct emu *emu, const char *spec, struct err *err)
 	if ((k = jobs_kind_parse(kind)) < 0)
 		return err_set(err, ERR_SPEC,
 		    "--job-time: unknown kind '%s' (export, import, train, "
-		    "deploy, delete, swap, all)",
+		    "deploy, delete, swap, deployment, finetune, file, all)",
 		    kind);
 	emu->timing[k] = t;
 	return 0;
@@ -210,8 +219,19 @@ write_endpoints(struct emu *emu, const char *path, struct err *err)
 		buf_addf(&u, "%s://127.0.0.1:%u", scheme, res->port);
 		cJSON_AddStringToObject(e, "endpoint", buf_str(&u));
 		cJSON_AddStringToObject(e, "region", res->region);
-		cJSON_AddStringToObject(e, "type", "language");
+		cJSON_AddStringToObject(e, "type",
+		    res->type == EMU_RES_OPENAI ? "openai" : "language");
 		cJSON_AddStringToObject(e, "key", res->key);
+		if (res->type == EMU_RES_OPENAI)
+			aoai_endpoints(emu, res, e);
+	}
+	if (emu->arm != NULL) {
+		buf_reset(&u);
+		buf_addf(&u, "%s://127.0.0.1:%u", scheme, emu->arm->port);
+		cJSON_AddStringToObject(o, "arm", buf_str(&u));
+		cJSON_AddStringToObject(o, "subscription", emu->subscription);
+		cJSON_AddStringToObject(
+		    o, "resource_group", emu->resource_group);
 	}
 	buf_reset(&u);
 	buf_addf(&u, "%s://127.0.0.1:%u/_emulator", scheme, emu->control_port);
@@ -276,6 +296,7 @@ emu_free(struct emu *emu)
 		res->ncontainers0 = 0;
 	}
 	emu_reset(emu);
+	aoai_free(emu);
 	for (i = 0; i < emu->nres; i++) {
 		reqlog_release(&emu->res[i]->log);
 		free(emu->res[i]);
@@ -297,7 +318,8 @@ emu_free(struct emu *emu)
 static void
 defaults(struct emu *emu)
 {
-	static const long ms[JOB_NKINDS] = { 200, 300, 1000, 500, 200, 200 };
+	static const long ms[JOB_NKINDS] = { 200, 300, 1000, 500, 200, 200, 500,
+		1000, 200 };
 	int k;
 	double now;
 
@@ -312,6 +334,10 @@ defaults(struct emu *emu)
 	emu->retry_after = 1;
 	emu->token_lifetime = 3600;
 	emu->log_cap = 2000;
+	snprintf(emu->subscription, sizeof(emu->subscription),
+	    "00000000-0000-0000-0000-000000000000");
+	snprintf(
+	    emu->resource_group, sizeof(emu->resource_group), "rg-emulator");
 	now = emu_now(emu);
 	emu->boot_date = (double)((long long)now / 86400 * 86400);
 }
@@ -333,6 +359,8 @@ enum {
 	O_TOKENLIFE,
 	O_RETRY,
 	O_LOGSIZE,
+	O_SUBSCRIPTION,
+	O_RESGROUP,
 	O_HELP
 };
 
@@ -353,6 +381,8 @@ static const struct option longopts[] = {
 	{ "token-lifetime", required_argument, NULL, O_TOKENLIFE },
 	{ "retry-after", required_argument, NULL, O_RETRY },
 	{ "log-size", required_argument, NULL, O_LOGSIZE },
+	{ "subscription", required_argument, NULL, O_SUBSCRIPTION },
+	{ "resource-group", required_argument, NULL, O_RESGROUP },
 	{ "help", no_argument, NULL, O_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -437,6 +467,25 @@ parse(struct emu *emu, int argc, char **argv, const char **endpoints,
 				*(c == O_RATEPOST ? &emu->rate_post
 				                  : &emu->rate_get) = n;
 				break;
+			case O_SUBSCRIPTION:
+			case O_RESGROUP:
+				if (!ident_ok(optarg, strlen(optarg)))
+					return err_set(err, ERR_SPEC,
+					    "%s '%s': letters, digits, '-', "
+					    "'_' or '.'",
+					    c == O_SUBSCRIPTION
+					        ? "--subscription"
+					        : "--resource-group",
+					    optarg);
+				if (c == O_SUBSCRIPTION)
+					snprintf(emu->subscription,
+					    sizeof(emu->subscription), "%s",
+					    optarg);
+				else
+					snprintf(emu->resource_group,
+					    sizeof(emu->resource_group), "%s",
+					    optarg);
+				break;
 			case O_CLIENT:
 				if (auth_add_client(emu, optarg, err) != 0)
 					return -1;
@@ -513,6 +562,8 @@ main(int argc, char **argv)
 		emu.res[i]->containers = NULL;
 		emu.res[i]->ncontainers = 0;
 	}
+	if (aoai_init(&emu, &err) != 0)
+		goto fail;
 	emu.rate_on_default = emu.rate_on;
 	emu.rate_post_default = emu.rate_post;
 	emu.rate_get_default = emu.rate_get;
@@ -552,6 +603,8 @@ main(int argc, char **argv)
 	for (i = 0; i < emu.nres; i++)
 		if (server_start_resource(&emu, emu.res[i], &err) != 0)
 			goto fail;
+	if (emu.arm != NULL && server_start_resource(&emu, emu.arm, &err) != 0)
+		goto fail;
 	if (write_endpoints(&emu, endpoints, &err) != 0)
 		goto fail;
 	sigwait(&set, &sig);
@@ -566,6 +619,8 @@ stop:
 	pthread_mutex_unlock(&emu.mu);
 	for (i = 0; i < emu.nres; i++)
 		server_stop_resource(emu.res[i]);
+	if (emu.arm != NULL)
+		server_stop_resource(emu.arm);
 	server_stop_control(&emu);
 out:
 	emu_free(&emu);

@@ -239,7 +239,7 @@ handle_resource(
 	jobs_advance(emu, res);
 	if (auth_check(emu, res, rq, r) != 0)
 		return;
-	if (emu->rate_on) {
+	if (emu->rate_on && res->type == EMU_RES_LANGUAGE) {
 		double now = emu_mono();
 		int wait = 0;
 
@@ -261,8 +261,10 @@ handle_resource(
 	}
 	if (res->type == EMU_RES_LANGUAGE)
 		lang_handle(emu, res, rq, r);
+	else if (res->type == EMU_RES_OPENAI)
+		aoai_data_handle(emu, res, rq, r);
 	else
-		resp_error(r, 404, "NotFound", "no such API on this resource");
+		aoai_arm_handle(emu, res, rq, r);
 }
 
 static int

@@ -255,6 +255,66 @@ emu_deploy() {
 	emu_wait_job "$1" "$(emu_oploc)" > /dev/null
 }
 
+# --- Azure OpenAI (ARM listener and account data planes) -----------------
+# emu_token [SCOPE]: a bearer token from the emulator's token endpoint for
+# the default client (scope default: https://management.azure.com/.default).
+emu_token() {
+	emu_curl --fail-with-body "$(jq -r .token_endpoint "$T/endpoints.json")" \
+	    --data-urlencode grant_type=client_credentials \
+	    --data-urlencode "client_id=${EMU_CLIENT_ID:-emulator-client}" \
+	    --data-urlencode "client_secret=${EMU_CLIENT_SECRET:-emulator-secret}" \
+	    --data-urlencode "scope=${1:-https://management.azure.com/.default}" |
+	    jq -er .access_token
+}
+
+# emu_arm: the ARM listener's base URL (management.azure.com's stand-in).
+emu_arm() {
+	jq -er .arm "$T/endpoints.json"
+}
+
+# emu_account_id NAME: an openai account's ARM resource id.
+emu_account_id() {
+	jq -er --arg n "$1" '.resources[$n].id' "$T/endpoints.json"
+}
+
+# emu_arm_call METHOD PATH-OR-URL [BODY-FILE]: an ARM call with a cached
+# management token; PATH is appended to emu_arm.  Headers to $T/emu.h,
+# body to stdout (and $T/emu.body), status to $T/emu.status.
+emu_arm_call() {
+	[ -s "$T/arm.token" ] || emu_token > "$T/arm.token" || fail "no ARM token"
+	case $2 in http*) u=$2 ;; *) u=$(emu_arm)$2 ;; esac
+	if [ $# -ge 3 ]; then
+		emu_curl -X "$1" -D "$T/emu.h" -o "$T/emu.body" -w '%{http_code}' \
+		    -H "Authorization: Bearer $(cat "$T/arm.token")" \
+		    -H 'Content-Type: application/json' --data-binary "@$3" "$u" \
+		    > "$T/emu.status" || fail "curl $1 $u failed"
+	else
+		emu_curl -X "$1" -D "$T/emu.h" -o "$T/emu.body" -w '%{http_code}' \
+		    -H "Authorization: Bearer $(cat "$T/arm.token")" "$u" \
+		    > "$T/emu.status" || fail "curl $1 $u failed"
+	fi
+	cat "$T/emu.body"
+}
+
+# emu_header NAME: a response header of the last emu_*call.
+emu_header() {
+	tr -d '\r' < "$T/emu.h" | awk -v n="$1" 'BEGIN{n=tolower(n)":"} tolower($1)==n{print $2}'
+}
+
+# emu_arm_wait URL: polls an Azure-AsyncOperation URL until it ends
+# (bounded) and prints the final status (Succeeded, Failed, Canceled).
+emu_arm_wait() {
+	i=0
+	while :; do
+		emu_arm_call GET "$1" > /dev/null
+		st=$(jq -r .status "$T/emu.body")
+		case $st in Succeeded | Failed | Canceled) echo "$st"; return 0 ;; esac
+		i=$((i + 1))
+		[ $i -lt 600 ] || fail "operation $1 still $st after 30 s"
+		sleep 0.05
+	done
+}
+
 # emu_stop: stops the emulator with SIGTERM and fails unless it exits 0
 # (under ASan that includes "no leaks").
 emu_stop() {

@@ -47,8 +47,14 @@ st=$(token --data-urlencode grant_type=client_credentials --data-urlencode clien
     --data-urlencode client_secret=emulator-secret --data-urlencode "scope=$SCOPE")
 [ "$st" = 401 ] || fail "default client still valid when --client is given: $st"
 st=$(token --data-urlencode grant_type=client_credentials --data-urlencode client_id=app-1 \
-    --data-urlencode client_secret=s3cret --data-urlencode scope=https://management.azure.com/.default)
+    --data-urlencode client_secret=s3cret --data-urlencode scope=https://graph.microsoft.com/.default)
 [ "$st" = 400 ] && jq -e '.error == "invalid_scope"' "$T/tok.json" > /dev/null || fail "bad scope: $st"
+# a management-scope token is for ARM, not for the Language data plane
+st=$(token --data-urlencode grant_type=client_credentials --data-urlencode client_id=app-1 \
+    --data-urlencode client_secret=s3cret --data-urlencode scope=https://management.azure.com/.default)
+[ "$st" = 200 ] || fail "management scope: $st"
+st=$(curl -sS --cacert "$CA" -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $(jq -r .access_token "$T/tok.json")" "$E/$API")
+[ "$st" = 401 ] || fail "management token accepted by the Language API: $st"
 st=$(token --data-urlencode grant_type=password --data-urlencode client_id=app-1 \
     --data-urlencode client_secret=s3cret --data-urlencode "scope=$SCOPE")
 [ "$st" = 400 ] && jq -e '.error == "unsupported_grant_type"' "$T/tok.json" > /dev/null || fail "bad grant: $st"
