@@ -256,17 +256,25 @@ select_targets(struct plan_ctx *c)
 	const struct config_project *p;
 	size_t i;
 
+	const struct config_openai *o;
+
 	if (c->opts->ntargets == 0) {
 		memset(c->selected, 1, cfg->nprojects);
+		memset(c->oai_selected, 1, cfg->nopenai);
 		return 0;
 	}
 	for (i = 0; i < c->opts->ntargets; i++) {
 		p = plan_project_named(cfg, c->opts->targets[i]);
-		if (p == NULL)
+		o = plan_openai_named(cfg, c->opts->targets[i]);
+		if (p == NULL && o == NULL)
 			return err_set(c->err, ERR_SPEC,
-			    "--target: no project '%s' in %s",
+			    "--target: no project '%s' in %s, nor an openai "
+			    "deployment of that name",
 			    c->opts->targets[i], cfg->path);
-		select_project(c, p);
+		if (p != NULL)
+			select_project(c, p);
+		if (o != NULL)
+			c->oai_selected[o - cfg->openai] = 1;
 	}
 	return 0;
 }
@@ -346,6 +354,13 @@ resource_used(struct plan_ctx *c, const char *name)
 			if (strcmp(p->replicas[j], name) == 0)
 				return 1;
 	}
+	for (i = 0; i < c->cfg->nopenai; i++) {
+		if (!c->oai_selected[i])
+			continue;
+		for (j = 0; j < c->cfg->openai[i].non; j++)
+			if (strcmp(c->cfg->openai[i].on[j], name) == 0)
+				return 1;
+	}
 	return 0;
 }
 
@@ -395,6 +410,24 @@ cache_warnings(struct plan_ctx *c, int64_t *oldest)
 
 /* ------------------------------------------------------------------ */
 /* Order and JSON                                                      */
+
+/* Removes the actions a planner left out after adding them. */
+static void
+drop_marked(struct plan_ctx *c)
+{
+	size_t i, j = 0;
+
+	for (i = 0; i < c->nacts; i++) {
+		if (c->acts[i].dropped) {
+			act_release(&c->acts[i]);
+			continue;
+		}
+		if (j != i)
+			c->acts[j] = c->acts[i];
+		j++;
+	}
+	c->nacts = j;
+}
 
 static int
 act_cmp(const struct plan_act *a, const struct plan_act *b)
@@ -598,6 +631,7 @@ ctx_release(struct plan_ctx *c)
 		free(c->units);
 	}
 	free(c->selected);
+	free(c->oai_selected);
 	free(c->rank);
 	free(c->order);
 	for (i = 0; i < c->npool; i++)
@@ -622,11 +656,13 @@ plan_build(cJSON **out, const struct config *cfg, const struct plan_view *view,
 	c.err = err;
 	c.warnings = cJSON_CreateArray();
 	c.selected = calloc(n ? n : 1, 1);
+	c.oai_selected = calloc(cfg->nopenai ? cfg->nopenai : 1, 1);
 	c.rank = calloc(n ? n : 1, sizeof(*c.rank));
 	c.order = calloc(n ? n : 1, sizeof(*c.order));
 	c.units = calloc(n ? n : 1, sizeof(*c.units));
 	if (c.warnings == NULL || c.selected == NULL || c.rank == NULL ||
-	    c.order == NULL || c.units == NULL || plan_index_view(&c) != 0)
+	    c.order == NULL || c.units == NULL || c.oai_selected == NULL ||
+	    plan_index_view(&c) != 0)
 		goto nomem;
 	for (i = 0; i < n; i++) {
 		c.units[i] =
@@ -641,14 +677,16 @@ plan_build(cJSON **out, const struct config *cfg, const struct plan_view *view,
 	cache_warnings(&c, &refreshed);
 	if (c.nomem)
 		goto nomem;
-	/* One planner per kind of object.  Azure OpenAI deployments get
-	 * theirs with the issue "Azure OpenAI deployments across regions":
-	 * openai_create/update/delete and finetune actions, type "openai",
-	 * added here beside the Language ones. */
+	/* One planner per kind of object. */
 	if (plan_language(&c) != 0)
 		goto out;
 	if (c.nomem)
 		goto nomem;
+	if (plan_openai(&c) != 0)
+		goto out;
+	if (c.nomem)
+		goto nomem;
+	drop_marked(&c);
 	if (c.nacts > 1)
 		qsort(c.acts, c.nacts, sizeof(*c.acts), act_qcmp);
 	if ((doc = plan_json(&c, refreshed)) == NULL)

@@ -65,9 +65,29 @@
  *   - Stale resources give a warning each (resource_stale, "R could not
  *     be read at <when>; its cached state is from <when>"), and so do
  *     declared resources never refreshed (resource_never_refreshed).
- *   - Azure OpenAI deployments have their own planner (the issue "Azure
- *     OpenAI deployments across regions"); this module plans Language
- *     projects and adds no OpenAI actions.
+ *   - Azure OpenAI deployments have their own planner (plan_openai.c):
+ *     per openai: entry D and account A of its accounts (the primary,
+ *     first, before the others): openai_create:N@A when A has no
+ *     deployment N (deployment_missing); openai_update:N@A when
+ *     openai_deployment_diff finds a difference (the first one's code:
+ *     model_changed, sku_changed, capacity_changed, version_changed,
+ *     upgrade_option_changed, rai_policy_changed; before/after hold the
+ *     changed fields); a field D leaves unset is never a difference.
+ *     Fine-tuned D: finetune:K@A (finetune_missing when standby never
+ *     trained K on A or A no longer has the model; finetune_data_changed
+ *     when the training/validation files' hashes (opts->file_hash) or the
+ *     settings differ from the record), then the create/update of N
+ *     depends on it and serves "from finetune:K@A".  With --prune:
+ *     openai_delete:N@A for a deployment on a declared account that no
+ *     openai: entry wants there (not_desired), never one whose name
+ *     belongs to a protect: true entry (protected_kept).  Pre-flight of
+ *     every create/update against the cached models and usages of the
+ *     account's region (openai_preflight): a shortfall fails the plan,
+ *     naming region, model and numbers, or with opts->allow_partial is
+ *     a preflight_shortfall warning and the actions it concerns are left
+ *     out; an account whose models were never read is a
+ *     preflight_unchecked warning.  Groups "openai:K" come after every
+ *     Language group.
  *
  * Action order: destructive actions first, then by group (routed projects
  * before the orchestrations that route to them, then by name), then the
@@ -109,6 +129,14 @@ struct plan_view {
 	size_t ntrained;
 	const struct snapshot_meta *snapshots; /* metadata only */
 	size_t nsnapshots;
+	/* Azure OpenAI: per account, the region's models and usages and
+	 * the account's fine-tuning jobs as refreshed; and the fine-tuned
+	 * models standby trained.  Their deployments are objects of kind
+	 * STATE_OPENAI_DEPLOYMENT (json: the ARM deployment resource). */
+	const struct state_openai_catalog *oai_catalogs;
+	size_t noai_catalogs;
+	const struct state_finetuned *finetuned;
+	size_t nfinetuned;
 };
 
 /* Computes the SHA-256 (64 lower-case hex digits and a NUL) of an assets
@@ -116,6 +144,12 @@ struct plan_view {
 typedef int (*plan_assets_hash_fn)(void *arg,
     const struct config_project *project, char hex[SNAPSHOT_HASH_SIZE],
     struct err *err);
+
+/* Computes the SHA-256 (64 lower-case hex digits and a NUL) of the file at
+ * path (a fine-tune's training or validation file) into hex; returns 0,
+ * or -1 with err set. */
+typedef int (*plan_file_hash_fn)(void *arg, const char *path,
+    char hex[SNAPSHOT_HASH_SIZE], struct err *err);
 
 struct plan_opts {
 	int prune;                  /* --prune */
@@ -127,6 +161,12 @@ struct plan_opts {
 	const char *standby_version; /* NULL = "0.0.0" */
 	plan_assets_hash_fn assets_hash; /* required for assets projects */
 	void *assets_arg;
+	/* --allow-partial: an OpenAI pre-flight shortfall is a warning
+	 * (preflight_shortfall) and the affected actions are left out,
+	 * instead of a plan error. */
+	int allow_partial;
+	plan_file_hash_fn file_hash; /* required for fine-tuned deployments */
+	void *file_hash_arg;
 };
 
 /* Builds the plan of cfg against view.  On success *out is a plan
@@ -147,6 +187,8 @@ struct plan_cache {
 	struct state_trained *trained;
 	size_t ntrained;
 	struct snapshot_list snapshots;
+	struct state_openai_catalogs oai_catalogs;
+	struct state_finetuneds finetuned;
 };
 
 /* Reads, from st, the revision, the resources, every live object, the

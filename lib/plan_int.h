@@ -49,6 +49,8 @@ struct plan_act {
 	int destructive;
 	int pos;  /* chain position within the group */
 	int rank; /* group rank: routed projects first */
+	int dropped; /* left out after all (pre-flight with
+	                --allow-partial): removed before ordering */
 };
 
 /* The deploy actions of one project on one replica, for the
@@ -77,6 +79,7 @@ struct plan_ctx {
 	struct cJSON *warnings;
 
 	unsigned char *selected;  /* per config project: planned */
+	unsigned char *oai_selected; /* per config openai entry: planned */
 	int *rank;                /* per config project */
 	struct plan_unit **units; /* per config project, per replica */
 	size_t *order;            /* config projects, by rank then name */
@@ -152,5 +155,15 @@ void plan_set_str(
 /* The Language planner: export, import, train, deploy of every selected
  * project, then the deletes of --prune. */
 int plan_language(struct plan_ctx *c);
+
+/* The Azure OpenAI planner (plan_openai.c): finetune, openai_create,
+ * openai_update of every selected openai: entry on each of its accounts,
+ * the openai_delete of --prune, then the pre-flight. */
+int plan_openai(struct plan_ctx *c);
+
+/* The config openai: entry whose key or deployment name is name, or
+ * NULL. */
+const struct config_openai *plan_openai_named(
+    const struct config *cfg, const char *name);
 
 #endif

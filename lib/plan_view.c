@@ -407,7 +407,9 @@ plan_cache_load(struct plan_cache *c, struct state *st, struct err *err)
 	    state_list_resources(st, &c->resources, err) != 0 ||
 	    state_list_objects(st, NULL, 0, &c->objects, err) != 0 ||
 	    state_list_replications(st, &c->replications, err) != 0 ||
-	    snapshot_list(st, NULL, &c->snapshots, err) != 0)
+	    snapshot_list(st, NULL, &c->snapshots, err) != 0 ||
+	    state_list_openai_catalogs(st, &c->oai_catalogs, err) != 0 ||
+	    state_list_finetuned(st, &c->finetuned, err) != 0)
 		goto fail;
 	/* The state has no list of trained records; the live models are
 	 * the only ones a plan compares. */
@@ -448,6 +450,10 @@ plan_cache_load(struct plan_cache *c, struct state *st, struct err *err)
 	c->view.ntrained = c->ntrained;
 	c->view.snapshots = c->snapshots.v;
 	c->view.nsnapshots = c->snapshots.n;
+	c->view.oai_catalogs = c->oai_catalogs.v;
+	c->view.noai_catalogs = c->oai_catalogs.n;
+	c->view.finetuned = c->finetuned.v;
+	c->view.nfinetuned = c->finetuned.n;
 	return 0;
 fail:
 	plan_cache_release(c);
@@ -466,5 +472,7 @@ plan_cache_release(struct plan_cache *c)
 		state_trained_release(&c->trained[i]);
 	free(c->trained);
 	snapshot_list_release(&c->snapshots);
+	state_openai_catalogs_release(&c->oai_catalogs);
+	state_finetuneds_release(&c->finetuned);
 	memset(c, 0, sizeof(*c));
 }

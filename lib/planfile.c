@@ -180,6 +180,7 @@ static const char *const reason_codes[] = {
 	"sku_changed",
 	"finetune_data_changed",
 	"finetune_missing",
+	"model_changed",
 	NULL,
 };
 

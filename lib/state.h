@@ -313,6 +313,70 @@ void state_replications_release(struct state_replications *list);
 void state_trained_release(struct state_trained *rec);
 
 /* ------------------------------------------------------------------ */
+/* Azure OpenAI: catalogues and fine-tuned models (migration 002)      */
+
+/* What refresh read about one account beside its deployments.  Each
+ * JSON string is the array of items the service listed, or NULL when that
+ * part was not read. */
+struct state_openai_catalog {
+	char *resource;  /* the config's resource name */
+	char *region;    /* the region the models and usages are of */
+	char *models;    /* locations/{region}/models items */
+	char *usages;    /* locations/{region}/usages items */
+	char *finetunes; /* the account's fine-tuning jobs (data plane) */
+	int64_t refreshed_at; /* set by state_put_openai_catalog */
+};
+
+struct state_openai_catalogs {
+	struct state_openai_catalog *v;
+	size_t n;
+};
+
+/* Inserts or replaces the catalogue of rec->resource (refreshed_at =
+ * now); bumps the revision when models, usages or finetunes changed, since
+ * plan's pre-flight reads them. */
+int state_put_openai_catalog(struct state *st,
+    const struct state_openai_catalog *rec, struct err *err);
+
+/* Every catalogue, by resource. */
+int state_list_openai_catalogs(
+    struct state *st, struct state_openai_catalogs *out, struct err *err);
+
+/* A fine-tuned model standby trained.  Key: (resource, key). */
+struct state_finetuned {
+	char *resource;         /* the account */
+	char *key;              /* the openai: key of standby.yaml */
+	char *data_hash;        /* plan's after.data_hash */
+	char *settings_hash;    /* plan's after.settings_hash */
+	char *fine_tuned_model; /* the job's fine_tuned_model */
+	char *job_id;           /* the job, or NULL */
+	int64_t trained_at;     /* set by state_put_finetuned */
+};
+
+struct state_finetuneds {
+	struct state_finetuned *v;
+	size_t n;
+};
+
+/* Inserts or replaces a record (trained_at = now), durably; bumps the
+ * revision. */
+int state_put_finetuned(
+    struct state *st, const struct state_finetuned *rec, struct err *err);
+
+/* ERR_NOTFOUND when (resource, key) has no record. */
+int state_get_finetuned(struct state *st, const char *resource,
+    const char *key, struct state_finetuned *out, struct err *err);
+
+/* Every record, by resource and key. */
+int state_list_finetuned(
+    struct state *st, struct state_finetuneds *out, struct err *err);
+
+void state_openai_catalog_release(struct state_openai_catalog *rec);
+void state_openai_catalogs_release(struct state_openai_catalogs *list);
+void state_finetuned_release(struct state_finetuned *rec);
+void state_finetuneds_release(struct state_finetuneds *list);
+
+/* ------------------------------------------------------------------ */
 /* Apply journal                                                       */
 
 /* Run ids are "YYYYMMDDTHHMMSSZ-" and 8 hex digits: sortable, unique. */
