@@ -127,6 +127,10 @@ struct plan_opts {
 	const char *standby_version; /* NULL = "0.0.0" */
 	plan_assets_hash_fn assets_hash; /* required for assets projects */
 	void *assets_arg;
+	/* 1: a source project missing from the cache is a warning
+	 * (source_missing) and the project is left out, instead of failing
+	 * the plan (for standby drift and status, which report it). */
+	int missing_source_ok;
 };
 
 /* Builds the plan of cfg against view.  On success *out is a plan
