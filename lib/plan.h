@@ -167,6 +167,10 @@ struct plan_opts {
 	int allow_partial;
 	plan_file_hash_fn file_hash; /* required for fine-tuned deployments */
 	void *file_hash_arg;
+	/* 1: a source project missing from the cache is a warning
+	 * (source_missing) and the project is left out, instead of failing
+	 * the plan (for standby drift and status, which report it). */
+	int missing_source_ok;
 };
 
 /* Builds the plan of cfg against view.  On success *out is a plan

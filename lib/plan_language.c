@@ -791,6 +791,12 @@ plan_project(struct plan_ctx *c, struct pproj *p)
 		    plan_object(c, STATE_PROJECT, cp->source, p->name, p->name);
 		if (p->so == NULL) {
 			sr = plan_resource(c, cp->source);
+			if (c->opts->missing_source_ok) {
+				plan_warn(c, "source_missing",
+				    "source project '%s' not found on %s",
+				    p->name, cp->source);
+				return 0;
+			}
 			if (sr == NULL || sr->refreshed_at == 0)
 				return err_set(c->err, ERR_SPEC,
 				    "source project '%s' not found on %s "

@@ -73,6 +73,29 @@ void cli_format_time(long long t, char *out, size_t size);
 
 extern const struct cmd cmd_apply;
 extern const struct cmd cmd_force_unlock;
+/* For drift and status (cmd/standby/drift.c). */
+#include <stdint.h>
+struct buf;
+struct config_project;
+/* The report's clock: SOURCE_DATE_EPOCH when set, else now; -1 after
+ * printing why. */
+int cli_now(struct cli *cli, int64_t *now);
+/* Refreshes every declared resource; one that cannot be read is reported
+ * on errs and left marked stale.  Returns 0, or -1 after printing why. */
+int cli_refresh_all(
+    struct cli *cli, const struct config *cfg, struct state *st);
+/* Writes data to path through a temporary file and rename(); -1 after
+ * printing why. */
+int cli_write_file(struct cli *cli, const char *path, const struct buf *data);
+/* plan_assets_hash_fn: the SHA-256 of an assets project's file. */
+int cli_hash_assets(void *arg, const struct config_project *p, char hex[65],
+    struct err *err);
+/* --expiry-window and --refresh values; -1 after printing why. */
+int cli_parse_window(struct cli *cli, const char *s, long long *secs);
+int cli_parse_refresh(struct cli *cli, const char *s, int *out);
+
+extern const struct cmd cmd_drift;
+extern const struct cmd cmd_status;
 extern const struct cmd cmd_plan;
 extern const struct cmd cmd_refresh;
 extern const struct cmd cmd_validate;

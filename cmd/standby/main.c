@@ -23,6 +23,7 @@ static volatile sig_atomic_t interrupted;
 /* One row per subcommand, in the order "standby help" lists them. */
 static const struct cmd *const commands[] = {
 	&cmd_apply,
+	&cmd_drift,
 	&cmd_force_unlock,
 	&cmd_plan,
 	&cmd_refresh,
