@@ -71,6 +71,8 @@ int cli_session(struct cli *cli, const struct config *cfg,
 /* Formats Unix seconds as ISO 8601 UTC ("never" for 0). */
 void cli_format_time(long long t, char *out, size_t size);
 
+extern const struct cmd cmd_apply;
+extern const struct cmd cmd_force_unlock;
 extern const struct cmd cmd_plan;
 extern const struct cmd cmd_refresh;
 extern const struct cmd cmd_validate;

@@ -22,6 +22,8 @@ static volatile sig_atomic_t interrupted;
 
 /* One row per subcommand, in the order "standby help" lists them. */
 static const struct cmd *const commands[] = {
+	&cmd_apply,
+	&cmd_force_unlock,
 	&cmd_plan,
 	&cmd_refresh,
 	&cmd_show,

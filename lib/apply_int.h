@@ -1,0 +1,102 @@
+#ifndef STANDBY_APPLY_INT_H
+#define STANDBY_APPLY_INT_H
+
+/*
+ * apply_int.h - what apply.c (the executor) and apply_action.c (what each
+ * kind of action does) share.  Not a public header.
+ */
+
+#include <stdint.h>
+
+#include "apply.h"
+#include "language.h"
+#include "snapshot.h"
+
+enum akind {
+	AK_OTHER = 0,
+	AK_EXPORT,
+	AK_IMPORT,
+	AK_TRAIN,
+	AK_DEPLOY,
+	AK_DELETE_DEPLOYMENT,
+};
+
+enum astate {
+	AS_WAIT = 0, /* not started */
+	AS_RUN,      /* in flight */
+	AS_OK,
+	AS_FAIL,
+	AS_SKIP,
+	AS_LEFT, /* interrupted in flight: the journal keeps it for later */
+};
+
+struct config_project;
+
+/* One action.  Every string is owned. */
+struct anode {
+	struct apply *ap;
+	char *id, *kind, *target;
+	enum akind k;
+	char *resource, *project, *deployment, *label, *source;
+	char *project_kind;  /* the config's kind name, for snapshots */
+	char *want_snapshot; /* plan's after.snapshot, or the journal's */
+	const struct config_project *cp; /* NULL when not in the config */
+	enum language_family fam;
+	struct language *lc;
+	size_t *deps; /* indexes into ap->v */
+	size_t ndeps;
+	enum astate st;
+	int resumed;
+	int64_t jid;       /* journal row, 0 before the intent */
+	int64_t intent_at; /* Unix s, resumed actions */
+	char *job_url, *result_url;
+	char snapshot[SNAPSHOT_HASH_SIZE];
+	char *source_modified;
+	int percent;
+	long long start_ms, beat_ms;
+	long long recheck_until_ms, recheck_next_ms; /* monotonic */
+	int rechecking; /* waiting for live state to show the action */
+	int busy;       /* a callback is outstanding */
+	struct snapshot_writer *sw;
+	long long sw_bytes;
+	struct err werr; /* the snapshot writer's failure */
+};
+
+struct apply {
+	const struct config *cfg;
+	struct session *sess;
+	struct state *st;
+	struct apply_opts o;
+	char run_id[STATE_RUN_ID_SIZE];
+	struct anode **v;
+	size_t n, cap;
+	size_t first; /* first node of the current pass */
+	size_t done;  /* ended in the current pass */
+	size_t inflight;
+	struct language **lcs; /* clients in use, for language_tick() */
+	size_t nlcs;
+	char **touched;
+	size_t ntouched;
+	int fatal; /* the state file failed: stop */
+	struct err fatal_err;
+	struct apply_summary sum;
+};
+
+/* apply.c */
+long long apply_now_ms(void);
+void apply_emit(struct anode *n, enum apply_event_type type,
+    const char *outcome, const char *detail, const char *error);
+void apply_succeed(struct anode *n, const char *detail);
+void apply_fail(struct anode *n, const char *error);
+void apply_abandon(struct anode *n, const char *error);
+void apply_leave(struct anode *n);
+void apply_fatal(struct apply *ap, const struct err *err);
+int apply_touch(struct apply *ap, const char *resource);
+
+/* apply_action.c */
+void apply_action_start(struct anode *n);
+void apply_action_recheck(struct anode *n);
+char *apply_action_detail(const struct anode *n);
+int apply_action_from_detail(struct anode *n, const char *detail);
+
+#endif
