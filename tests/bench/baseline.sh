@@ -39,57 +39,63 @@ keyfile() {
 }
 
 # call KEYNAME METHOD URL [BODYFILE]: one request; waits out 429s
-# (Retry-After, bounded).  Body in $W/body, headers in $W/hdr, status in
-# $STATUS.
+# (Retry-After, bounded).  Body in $W/body; STATUS, RA (Retry-After) and
+# LOC (operation-location) set.  One curl, no other process.
 call() {
 	tries=0
 	while :; do
 		if [ $# -ge 4 ]; then
-			STATUS=$(curl -sS --max-time 120 -X "$2" -H "@$W/$1.h" \
+			curl -sS --max-time 120 -X "$2" -H "@$W/$1.h" \
 			    -H 'Content-Type: application/json' \
-			    --data-binary "@$4" -D "$W/hdr" -o "$W/body" \
-			    -w '%{http_code}' "$3") || die "$2 $3: curl failed"
+			    --data-binary "@$4" -o "$W/body" \
+			    -w "$WOUT" "$3" > "$W/st" || die "$2 $3: curl failed"
 		else
-			STATUS=$(curl -sS --max-time 120 -X "$2" -H "@$W/$1.h" \
-			    -D "$W/hdr" -o "$W/body" -w '%{http_code}' "$3") ||
+			curl -sS --max-time 120 -X "$2" -H "@$W/$1.h" \
+			    -o "$W/body" -w "$WOUT" "$3" > "$W/st" ||
 			    die "$2 $3: curl failed"
 		fi
+		{
+			read -r STATUS
+			read -r RA
+			read -r LOC
+		} < "$W/st"
 		[ "$STATUS" = 429 ] || return 0
 		tries=$((tries + 1))
 		[ $tries -le 20 ] || die "$2 $3: still 429 after 20 tries"
-		sleep "$(header retry-after)"
+		sleep "${RA:-1}"
 	done
 }
-
-# header NAME: a response header's value from the last call ("" if none).
-header() {
-	tr -d '\r' < "$W/hdr" | awk -F': ' -v n="$1" 'tolower($1) == n { print $2 }' | tail -1
-}
+WOUT='%{http_code}\n%header{retry-after}\n%header{operation-location}\n'
 
 # start KEYNAME METHOD URL BODYFILE: a job; sets JOB to its
 # operation-location.
 start() {
 	call "$@"
 	[ "$STATUS" = 202 ] || die "$2 $3: HTTP $STATUS $(head -c 300 "$W/body")"
-	JOB=$(header operation-location)
+	JOB=$LOC
 	[ -n "$JOB" ] || die "$2 $3: no operation-location"
 }
 
 # wait_job KEYNAME URL: polls until the job ends; fails unless succeeded.
+# Leaves the job's resultUrl (exports) in RESULT.
 wait_job() {
 	next=2
 	while :; do
 		call "$1" GET "$2"
 		[ "$STATUS" = 200 ] || die "GET $2: HTTP $STATUS"
-		st=$(jq -r .status "$W/body")
+		{
+			read -r st
+			read -r RESULT
+		} <<-EOF
+		$(jq -r '.status, (.resultUrl // "")' "$W/body")
+		EOF
 		case $st in
 		succeeded) return 0 ;;
 		failed | cancelled | partiallyCompleted)
 			die "job $2 ended $st: $(jq -c .errors "$W/body")" ;;
 		esac
-		ra=$(header retry-after)
-		if [ -n "$ra" ]; then
-			sleep "$ra"
+		if [ -n "$RA" ]; then
+			[ "$RA" = 0 ] || sleep "$RA"
 		else
 			sleep "$next"
 			next=$((next * 2 > 30 ? 30 : next * 2))
@@ -110,9 +116,8 @@ while read -r proj src skey dst dkey label dep; do
 	# Export the primary's assets, poll, GET the result.
 	start src POST "$p/:export?api-version=$API&stringIndexType=Utf16CodeUnit" "$W/export.json"
 	wait_job src "$JOB"
-	res=$(jq -r .resultUrl "$W/body")
-	call src GET "$res"
-	[ "$STATUS" = 200 ] || die "GET $res: HTTP $STATUS"
+	call src GET "$RESULT"
+	[ "$STATUS" = 200 ] || die "GET $RESULT: HTTP $STATUS"
 	mv "$W/body" "$W/project.json"
 
 	# Import into the secondary, poll.
@@ -133,7 +138,7 @@ while read -r proj src skey dst dkey label dep; do
 	# Check: the deployment serves the label.
 	call dst GET "$q/deployments/$dep?api-version=$API"
 	[ "$STATUS" = 200 ] || die "$proj on $dst: deployment $dep: HTTP $STATUS"
-	got=$(jq -r .modelId "$W/body")
+	got=$(jq -r '.modelId // ""' "$W/body")
 	case $got in
 	"$label"-*) ;;
 	*) die "$proj on $dst: deployment $dep serves '$got', want $label" ;;
