@@ -8,7 +8,10 @@
  * planning, and writing the canonical JSON.  Prints the times and the peak
  * RSS (getrusage).
  *
- * Usage: plan_bench [NPROJECTS [NREPLICAS]]
+ * Usage: plan_bench [NPROJECTS [NREPLICAS [DIR]]]
+ * With DIR (an existing directory), the configuration (standby.yaml,
+ * whose settings.state names state.db) and the state file are left there,
+ * so "standby plan --refresh=false" can be timed on them too.
  */
 #include <cjson/cJSON.h>
 #include <stdio.h>
@@ -51,7 +54,8 @@ write_config(const char *path, int np, int nr)
 	if (fp == NULL)
 		return -1;
 	fprintf(fp,
-	    "version: 1\nresources:\n  src: { type: language, "
+	    "version: 1\nsettings: { state: state.db }\n"
+	    "resources:\n  src: { type: language, "
 	    "region: eastus, endpoint: https://src.invalid, auth: { "
 	    "key_env: K } }\n");
 	for (j = 0; j < nr; j++)
@@ -175,11 +179,12 @@ main(int argc, char **argv)
 	cJSON *plan = NULL;
 	double t_fill, t_load, t_plan, t_write;
 	struct planfile_summary sum;
+	const char *keep = argc > 3 ? argv[3] : NULL;
 
-	if (np < 1 || nr < 1 || mkdtemp(dir) == NULL)
+	if (np < 1 || nr < 1 || (keep == NULL && mkdtemp(dir) == NULL))
 		return die("bad arguments or no temporary directory", NULL);
-	snprintf(cfgpath, sizeof(cfgpath), "%s/standby.yaml", dir);
-	snprintf(dbpath, sizeof(dbpath), "%s/state.db", dir);
+	snprintf(cfgpath, sizeof(cfgpath), "%s/standby.yaml", keep ? keep : dir);
+	snprintf(dbpath, sizeof(dbpath), "%s/state.db", keep ? keep : dir);
 	if (write_config(cfgpath, np, nr) != 0)
 		return die("cannot write the config", NULL);
 	if (config_load(&cfg, cfgpath, &diags, &err) != 0)
@@ -224,6 +229,8 @@ main(int argc, char **argv)
 	plan_cache_release(&cache);
 	state_close(st);
 	config_free(cfg);
+	if (keep != NULL)
+		return 0;
 	unlink(cfgpath);
 	unlink(dbpath);
 	snprintf(dbpath, sizeof(dbpath), "%s/state.db-wal", dir);
