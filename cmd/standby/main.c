@@ -189,6 +189,14 @@ main(int argc, char **argv)
 		    argv[0]);
 		return EXIT_ERROR;
 	}
+	/* "standby CMD --help" is "standby help CMD" for every command, also
+	 * those whose first argument is a subcommand. */
+	if (argc >= 2 &&
+	    (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+		char *hv[] = { argv[1], argv[0], NULL };
+
+		return help(&cli, 2, hv);
+	}
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
