@@ -14,6 +14,7 @@
 #include "drift.h"
 #include "planfile.h"
 #include "status.h"
+#include "status_int.h"
 #include "timeutil.h"
 
 struct sctx {
@@ -475,9 +476,8 @@ status_format_parse(enum status_format *out, const char *name, struct err *err)
 	return 0;
 }
 
-/* Text, with control characters shown as \xNN; markdown escapes too. */
-static void
-add_text(struct buf *b, const char *s, int md)
+void
+status_add_text(struct buf *b, const char *s, int md)
 {
 	if (s == NULL) {
 		buf_addstr(b, "-");
@@ -544,7 +544,7 @@ row_details(struct buf *b, const cJSON *row, int md)
 	    b, "%s%s", pre, md ? "**last replicated**: " : "last replicated  ");
 	if (cJSON_IsObject(rec)) {
 		buf_addf(b, "%s from ", planfile_str(rec, "at"));
-		add_text(b, planfile_str(rec, "from"), md);
+		status_add_text(b, planfile_str(rec, "from"), md);
 		buf_addf(b, ", snapshot %.12s (source as of %s)\n",
 		    planfile_str(rec, "snapshot")
 		        ? planfile_str(rec, "snapshot")
@@ -563,7 +563,7 @@ row_details(struct buf *b, const cJSON *row, int md)
 	cJSON_ArrayForEach(it, planfile_get(row, "models"))
 	{
 		buf_addstr(b, first ? "" : "; ");
-		add_text(b, planfile_str(it, "label"), md);
+		status_add_text(b, planfile_str(it, "label"), md);
 		buf_addf(b, " trained %s",
 		    planfile_str(it, "last_trained")
 		        ? planfile_str(it, "last_trained")
@@ -583,9 +583,9 @@ row_details(struct buf *b, const cJSON *row, int md)
 	cJSON_ArrayForEach(it, planfile_get(row, "deployments"))
 	{
 		buf_addstr(b, first ? "" : "; ");
-		add_text(b, planfile_str(it, "name"), md);
+		status_add_text(b, planfile_str(it, "name"), md);
 		buf_addstr(b, " -> ");
-		add_text(b, planfile_str(it, "model_id"), md);
+		status_add_text(b, planfile_str(it, "model_id"), md);
 		if (planfile_str(it, "expires") != NULL)
 			buf_addf(
 			    b, ", expires %s", planfile_str(it, "expires"));
@@ -604,7 +604,7 @@ row_details(struct buf *b, const cJSON *row, int md)
 		    planfile_str(it, "code"));
 		if (md)
 			buf_addstr(b, "` ");
-		add_text(b, planfile_str(it, "message"), md);
+		status_add_text(b, planfile_str(it, "message"), md);
 		buf_addch(b, '\n');
 	}
 }
@@ -619,7 +619,7 @@ render_matrix(struct buf *b, const cJSON *st, int md)
 	{
 		if (md) {
 			buf_addch(b, ' ');
-			add_text(b, r->valuestring, 1);
+			status_add_text(b, r->valuestring, 1);
 			buf_addstr(b, " |");
 		} else {
 			buf_addf(b, "%-14s", r->valuestring);
@@ -636,7 +636,7 @@ render_matrix(struct buf *b, const cJSON *st, int md)
 	{
 		if (md) {
 			buf_addstr(b, "| ");
-			add_text(b, planfile_str(line, "project"), 1);
+			status_add_text(b, planfile_str(line, "project"), 1);
 			buf_addstr(b, " |");
 		} else {
 			buf_addf(b, "  %-20s", planfile_str(line, "project"));
@@ -677,7 +677,8 @@ status_render(
 	       : "Failover readiness of ");
 	if (md)
 		buf_addstr(out, "Configuration `");
-	add_text(out, planfile_str(planfile_get(st, "config"), "path"), md);
+	status_add_text(
+	    out, planfile_str(planfile_get(st, "config"), "path"), md);
 	buf_addf(out, "%s at %s: %lld ready, %lld stale, %lld not ready.\n\n",
 	    md ? "`," : "", planfile_str(st, "created_at"),
 	    (long long)cJSON_GetObjectItem(sum, "ready")->valuedouble,
@@ -687,15 +688,16 @@ status_render(
 	cJSON_ArrayForEach(row, planfile_get(st, "rows"))
 	{
 		buf_addstr(out, md ? "\n### " : "\n");
-		add_text(out, planfile_str(row, "project"), md);
+		status_add_text(out, planfile_str(row, "project"), md);
 		buf_addstr(out, " on ");
-		add_text(out, planfile_str(row, "resource"), md);
+		status_add_text(out, planfile_str(row, "resource"), md);
 		buf_addstr(out, " (");
-		add_text(out, planfile_str(row, "region"), md);
+		status_add_text(out, planfile_str(row, "region"), md);
 		buf_addf(out, ", %s): %s\n%s", planfile_str(row, "role"),
 		    verdict_words(planfile_str(row, "verdict"), md),
 		    md ? "\n" : "");
 		row_details(out, row, md);
 	}
+	status_render_openai(out, st, md);
 	return buf_check(out, err, "rendering the status");
 }

@@ -37,7 +37,10 @@ static const char css[] =
     "section h2{font-size:16px;margin:6px 0}"
     "dl{display:grid;grid-template-columns:160px 1fr;gap:4px 12px;"
     "margin:0}dt{color:#59636e}dd{margin:0}"
-    "code{font-size:13px}ul.findings{margin:6px 0}";
+    "code{font-size:13px}ul.findings{margin:6px 0}"
+    "table.oai td{text-align:left;font-size:14px}"
+    "table.oai td.ready,table.oai td.stale,table.oai td.not_ready"
+    "{text-align:center}";
 
 static void
 esc(struct buf *b, const char *s)
@@ -214,6 +217,69 @@ details(struct buf *b, const cJSON *row)
 	buf_addstr(b, first ? "</section>\n" : "</ul></section>\n");
 }
 
+/* The OpenAI deployments: one table row per endpoint, in failover
+ * order, the verdict cell coloured. */
+static void
+openai(struct buf *b, const cJSON *st)
+{
+	const cJSON *oai = planfile_get(st, "openai"), *d, *e, *f, *m, *sku;
+	const char *v;
+
+	if (cJSON_GetArraySize(oai) == 0)
+		return;
+	buf_addstr(b,
+	    "<h2>Azure OpenAI deployments</h2><p class=\"meta\">Endpoints "
+	    "in failover order, primary first.</p>\n<table "
+	    "class=\"matrix oai\"><tr><th>deployment</th><th>#</th>"
+	    "<th>resource</th><th>region</th><th>endpoint</th><th>live</th>"
+	    "<th>verdict</th></tr>\n");
+	cJSON_ArrayForEach(d, oai)
+	{
+		cJSON_ArrayForEach(e, planfile_get(d, "endpoints"))
+		{
+			m = planfile_get(e, "model");
+			sku = planfile_get(e, "sku");
+			v = planfile_str(e, "verdict");
+			buf_addstr(b, "<tr><th>");
+			esc(b, planfile_str(d, "name"));
+			buf_addf(b, "</th><td>%lld (%s)</td><td>",
+			    num(e, "order"),
+			    num(e, "order") == 1 ? "primary" : "secondary");
+			esc(b, planfile_str(e, "resource"));
+			buf_addstr(b, "</td><td>");
+			esc(b, planfile_str(e, "region"));
+			buf_addstr(b, "</td><td><code>");
+			esc(b, planfile_str(e, "endpoint"));
+			buf_addstr(b, "</code></td><td>");
+			if (cJSON_IsTrue(planfile_get(e, "present"))) {
+				esc(b, planfile_str(e, "provisioning_state"));
+				buf_addstr(b, ", ");
+				esc(b, planfile_str(sku, "name"));
+				if (cJSON_IsNumber(
+				        planfile_get(sku, "capacity")))
+					buf_addf(
+					    b, " %lld", num(sku, "capacity"));
+				buf_addstr(b, ", ");
+				esc(b, planfile_str(m, "name"));
+				buf_addch(b, ' ');
+				esc(b, planfile_str(m, "version"));
+			} else {
+				buf_addstr(b, "absent");
+			}
+			cJSON_ArrayForEach(f, planfile_get(e, "findings"))
+			{
+				buf_addstr(b, "<br><code>");
+				esc(b, planfile_str(f, "code"));
+				buf_addstr(b, "</code> ");
+				esc(b, planfile_str(f, "message"));
+			}
+			buf_addf(b, "</td><td class=\"%s\">%s</td></tr>\n",
+			    vclass(v), vwords(v));
+		}
+	}
+	buf_addstr(b, "</table>\n");
+}
+
 int
 status_render_html(const cJSON *st, struct buf *b, struct err *err)
 {
@@ -257,6 +323,9 @@ status_render_html(const cJSON *st, struct buf *b, struct err *err)
 		buf_addstr(b, "</tr>\n");
 	}
 	buf_addstr(b, "</table>\n");
+	openai(b, st);
+	if (cJSON_GetArraySize(planfile_get(st, "rows")) > 0)
+		buf_addstr(b, "<h2>Details</h2>\n");
 	cJSON_ArrayForEach(row, planfile_get(st, "rows")) details(b, row);
 	buf_addstr(b, "</body></html>\n");
 	return buf_check(b, err, "rendering the status page");

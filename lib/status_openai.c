@@ -19,6 +19,7 @@
 #include "plan.h"
 #include "planfile.h"
 #include "status.h"
+#include "status_int.h"
 
 struct octx {
 	const struct plan_view *view;
@@ -327,4 +328,121 @@ status_openai_build(cJSON **out, const struct config *cfg,
 	}
 	*out = arr;
 	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Text and markdown                                                   */
+
+static void
+live_words(struct buf *b, const cJSON *e, int md)
+{
+	const cJSON *m = planfile_get(e, "model"),
+	            *sku = planfile_get(e, "sku");
+	const cJSON *cap = planfile_get(sku, "capacity");
+
+	if (!cJSON_IsTrue(planfile_get(e, "present"))) {
+		buf_addstr(b, "absent");
+		return;
+	}
+	status_add_text(b, planfile_str(e, "provisioning_state"), md);
+	buf_addstr(b, ", ");
+	status_add_text(b, planfile_str(sku, "name"), md);
+	if (cJSON_IsNumber(cap))
+		buf_addf(b, " %lld", (long long)cap->valuedouble);
+	buf_addstr(b, ", ");
+	status_add_text(b, planfile_str(m, "name"), md);
+	buf_addch(b, ' ');
+	status_add_text(b, planfile_str(m, "version"), md);
+}
+
+static const char *
+words(const char *v, int md)
+{
+	if (v != NULL && strcmp(v, "ready") == 0)
+		return md ? "✅ ready" : "ready";
+	if (v != NULL && strcmp(v, "stale") == 0)
+		return md ? "⚠️ stale" : "stale";
+	return md ? "⛔ not ready" : "NOT READY";
+}
+
+void
+status_render_openai(struct buf *b, const cJSON *st, int md)
+{
+	const cJSON *oai = planfile_get(st, "openai"), *d, *e, *f;
+
+	if (cJSON_GetArraySize(oai) == 0)
+		return;
+	buf_addstr(b,
+	    md ? "\n### Azure OpenAI deployments\n\nEndpoints in failover "
+	         "order (primary first).\n\n| deployment | # | resource | "
+	         "region | endpoint | live | verdict |\n|---|---|---|---|---|"
+	         "---|---|\n"
+	       : "\nAzure OpenAI deployments, endpoints in failover order "
+	         "(primary first):\n");
+	cJSON_ArrayForEach(d, oai)
+	{
+		if (!md) {
+			buf_addch(b, '\n');
+			status_add_text(b, planfile_str(d, "name"), 0);
+			buf_addf(
+			    b, ": %s\n", words(planfile_str(d, "verdict"), 0));
+		}
+		cJSON_ArrayForEach(e, planfile_get(d, "endpoints"))
+		{
+			if (md) {
+				buf_addstr(b, "| ");
+				status_add_text(b, planfile_str(d, "name"), 1);
+				buf_addf(b, " | %lld | ",
+				    (long long)cJSON_GetNumberValue(
+				        planfile_get(e, "order")));
+			} else {
+				buf_addf(b, "    %lld. ",
+				    (long long)cJSON_GetNumberValue(
+				        planfile_get(e, "order")));
+			}
+			status_add_text(b, planfile_str(e, "resource"), md);
+			buf_addstr(b, md ? " | " : " (");
+			status_add_text(b, planfile_str(e, "region"), md);
+			buf_addstr(b, md ? " | " : ", ");
+			status_add_text(b, planfile_str(e, "endpoint"), md);
+			buf_addstr(b, md ? " | " : "): ");
+			live_words(b, e, md);
+			if (md)
+				buf_addf(b, " | %s |\n",
+				    words(planfile_str(e, "verdict"), 1));
+			else
+				buf_addf(b, "  %s\n",
+				    words(planfile_str(e, "verdict"), 0));
+			if (md)
+				continue;
+			cJSON_ArrayForEach(f, planfile_get(e, "findings"))
+			{
+				buf_addf(b,
+				    "        ! %s: ", planfile_str(f, "code"));
+				status_add_text(
+				    b, planfile_str(f, "message"), 0);
+				buf_addch(b, '\n');
+			}
+		}
+	}
+	if (!md)
+		return;
+	cJSON_ArrayForEach(d, oai)
+	{
+		cJSON_ArrayForEach(e, planfile_get(d, "endpoints"))
+		{
+			cJSON_ArrayForEach(f, planfile_get(e, "findings"))
+			{
+				buf_addstr(b, "\n- ");
+				status_add_text(b, planfile_str(d, "name"), 1);
+				buf_addstr(b, " on ");
+				status_add_text(
+				    b, planfile_str(e, "resource"), 1);
+				buf_addf(b, ": `%s` ", planfile_str(f, "code"));
+				status_add_text(
+				    b, planfile_str(f, "message"), 1);
+			}
+		}
+	}
+	buf_addch(b, '\n');
 }
