@@ -176,6 +176,7 @@ cache_age(struct sctx *s, cJSON *row, cJSON *findings)
 	}
 	put_str(s, o, "code", "cache_old");
 	put_str(s, o, "message", buf_str(&msg));
+	put_str(s, o, "object", r->name);
 	put_num(s, o, "age_seconds", age);
 	buf_release(&msg);
 }
