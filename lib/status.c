@@ -601,10 +601,10 @@ row_details(struct buf *b, const cJSON *row, int md)
 	buf_addch(b, '\n');
 	cJSON_ArrayForEach(it, planfile_get(row, "findings"))
 	{
-		buf_addf(b, "%s%s%s: ", pre, md ? "`" : "! ",
-		    planfile_str(it, "code"));
 		if (md)
-			buf_addstr(b, "` ");
+			buf_addf(b, "%s`%s`: ", pre, planfile_str(it, "code"));
+		else
+			buf_addf(b, "%s! %s: ", pre, planfile_str(it, "code"));
 		status_add_text(b, planfile_str(it, "message"), md);
 		buf_addch(b, '\n');
 	}
@@ -677,11 +677,11 @@ status_render(
 	    md ? "## standby status: failover readiness\n\n"
 	       : "Failover readiness of ");
 	if (md)
-		buf_addstr(out, "Configuration `");
+		buf_addstr(out, "Configuration ");
 	status_add_text(
 	    out, planfile_str(planfile_get(st, "config"), "path"), md);
 	buf_addf(out, "%s at %s: %lld ready, %lld stale, %lld not ready.\n\n",
-	    md ? "`," : "", planfile_str(st, "created_at"),
+	    "", planfile_str(st, "created_at"),
 	    (long long)cJSON_GetObjectItem(sum, "ready")->valuedouble,
 	    (long long)cJSON_GetObjectItem(sum, "stale")->valuedouble,
 	    (long long)cJSON_GetObjectItem(sum, "not_ready")->valuedouble);
