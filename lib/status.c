@@ -599,6 +599,10 @@ row_details(struct buf *b, const cJSON *row, int md)
 	if (planfile_str(row, "data_as_of") != NULL)
 		buf_addf(b, " (as of %s)", planfile_str(row, "data_as_of"));
 	buf_addch(b, '\n');
+	buf_addf(b, "%s%s%s\n", pre,
+	    md ? "**last read**: " : "last read        ",
+	    planfile_str(row, "checked_at") ? planfile_str(row, "checked_at")
+	                                    : "never");
 	cJSON_ArrayForEach(it, planfile_get(row, "findings"))
 	{
 		if (md)

@@ -38,6 +38,7 @@ static const char css[] =
     "dl{display:grid;grid-template-columns:160px 1fr;gap:4px 12px;"
     "margin:0}dt{color:#59636e}dd{margin:0}"
     "code{font-size:13px}ul.findings{margin:6px 0}"
+    "td small{font-size:12px;opacity:.9}"
     "table.oai td{text-align:left;font-size:14px}"
     "table.oai td.ready,table.oai td.stale,table.oai td.not_ready"
     "{text-align:center}";
@@ -202,6 +203,8 @@ details(struct buf *b, const cJSON *row)
 		esc(b, planfile_str(row, "data_as_of"));
 		buf_addstr(b, ")");
 	}
+	buf_addstr(b, "</dd><dt>Last read</dt><dd>");
+	esc(b, planfile_str(row, "checked_at"));
 	buf_addstr(b, "</dd></dl>");
 	first = 1;
 	cJSON_ArrayForEach(it, planfile_get(row, "findings"))
@@ -215,6 +218,55 @@ details(struct buf *b, const cJSON *row)
 		first = 0;
 	}
 	buf_addstr(b, first ? "</section>\n" : "</ul></section>\n");
+}
+
+/* Under a matrix cell, the distinct finding codes of the rows of
+ * project in region: why it is not ready, at a glance. */
+static void
+reasons(struct buf *b, const cJSON *st, const char *project, const char *region)
+{
+	const cJSON *row, *f, *g, *row2;
+	int first = 1, dup;
+
+	cJSON_ArrayForEach(row, planfile_get(st, "rows"))
+	{
+		if (strcmp(planfile_str(row, "project"), project) != 0 ||
+		    strcmp(planfile_str(row, "region"), region) != 0)
+			continue;
+		cJSON_ArrayForEach(f, planfile_get(row, "findings"))
+		{
+			/* once per code in this cell */
+			dup = 0;
+			cJSON_ArrayForEach(row2, planfile_get(st, "rows"))
+			{
+				if (row2 == row)
+					break;
+				if (strcmp(planfile_str(row2, "project"),
+				        project) != 0 ||
+				    strcmp(planfile_str(row2, "region"),
+				        region) != 0)
+					continue;
+				cJSON_ArrayForEach(
+				    g, planfile_get(row2, "findings"))
+				{
+					dup |=
+					    strcmp(planfile_str(g, "code"),
+					        planfile_str(f, "code")) == 0;
+				}
+			}
+			for (g = planfile_get(row, "findings")->child; g != f;
+			     g = g->next)
+				dup |= strcmp(planfile_str(g, "code"),
+				           planfile_str(f, "code")) == 0;
+			if (dup)
+				continue;
+			buf_addstr(b, first ? "<br><small>" : ", ");
+			esc(b, planfile_str(f, "code"));
+			first = 0;
+		}
+	}
+	if (!first)
+		buf_addstr(b, "</small>");
 }
 
 /* The OpenAI deployments: one table row per endpoint, in failover
@@ -317,8 +369,11 @@ status_render_html(const cJSON *st, struct buf *b, struct err *err)
 		cJSON_ArrayForEach(r, planfile_get(line, "regions"))
 		{
 			v = cJSON_IsString(r) ? r->valuestring : NULL;
-			buf_addf(b, "<td class=\"%s\">%s</td>", vclass(v),
-			    vwords(v));
+			buf_addf(
+			    b, "<td class=\"%s\">%s", vclass(v), vwords(v));
+			reasons(
+			    b, st, planfile_str(line, "project"), r->string);
+			buf_addstr(b, "</td>");
 		}
 		buf_addstr(b, "</tr>\n");
 	}

@@ -725,7 +725,9 @@ test_renderings_escape_names(void)
 	T_CONTAINS(buf_str(&b), "&lt;script&gt;alert(1)&lt;/script&gt;.yaml");
 	T_CONTAINS(buf_str(&b), "&lt;img src=x onerror=alert(1)&gt;");
 	T_CONTAINS(buf_str(&b), "HTTP 500: &lt;script&gt;x&lt;/script&gt;");
-	T_CONTAINS(buf_str(&b), "<td class=\"not_ready\">not ready</td>");
+	T_CONTAINS(buf_str(&b),
+	    "<td class=\"not_ready\">not "
+	    "ready<br><small>unreachable</small></td>");
 	T_CONTAINS(buf_str(&b), "<td class=\"ready\">ready</td>");
 	buf_reset(&b);
 	T_OK(status_render(doc, STATUS_MARKDOWN, &b, &err) == 0);
