@@ -1,7 +1,7 @@
 # 253-status-markdown: --format markdown gives a title with the counts,
 # the project x region matrix with verdict marks, and one section per row
 # with its details and reasons; --output writes it to a file (stdout
-# stays empty), with the same exit status.
+# stays empty), with the same exit status; --refresh=false reads the cache.
 . ./e2e/lib.sh
 . ./e2e/config.sh
 . ./e2e/drift_lib.sh
@@ -27,7 +27,8 @@ expect_stdout_contains '- `deployment_missing`: Deployment production of TravelA
 cp "$T/stdout" "$T/direct.md"
 echo "ok 1 - markdown: title, matrix, details, reasons"
 
-sb status -f "$CFG" --format md --output "$T/status.md"
+# From the cache the first run refreshed: the same "last read" times.
+sb status -f "$CFG" --format md --output "$T/status.md" --refresh=false
 expect_exit 2
 [ ! -s "$T/stdout" ] || fail "stdout is not empty with --output"
 cmp -s "$T/status.md" "$T/direct.md" || fail "--output differs from stdout"
