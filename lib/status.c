@@ -4,8 +4,14 @@
  *
  * The findings come from lib/drift unchanged; this module only adds the
  * facts (replication and training records, live deployments, age of
- * data) and the verdict, so "standby status" says "ready" exactly when
- * "standby drift" says "in sync".
+ * data), cache_old (--max-age) and the verdict, so "standby status" says
+ * "ready" exactly when "standby drift" says "in sync" (and the cache is
+ * recent enough).
+ *
+ * --max-age judges when standby last read a resource, not how old the
+ * data is: a source unchanged for a month is replicated exactly, and its
+ * replica is ready; a cache a day old may no longer say the truth.  The
+ * data's age (since the source last changed) is shown, not judged.
  */
 #include <cjson/cJSON.h>
 #include <string.h>
