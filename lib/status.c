@@ -453,6 +453,18 @@ fail:
 }
 
 int
+status_summary_line(const cJSON *st, struct buf *out)
+{
+	const cJSON *sum = planfile_get(st, "summary");
+
+	return buf_addf(out,
+	    "Failover readiness: %lld ready, %lld stale, %lld not ready.\n",
+	    (long long)cJSON_GetNumberValue(planfile_get(sum, "ready")),
+	    (long long)cJSON_GetNumberValue(planfile_get(sum, "stale")),
+	    (long long)cJSON_GetNumberValue(planfile_get(sum, "not_ready")));
+}
+
+int
 status_all_ready(const cJSON *status)
 {
 	const cJSON *sum = planfile_get(status, "summary");

@@ -96,6 +96,10 @@ int status_render(const struct cJSON *status, enum status_format fmt,
 int status_render_html(
     const struct cJSON *status, struct buf *out, struct err *err);
 
+/* Appends the one-line summary ("Failover readiness: 2 ready, 1 stale,
+ * 0 not ready.\n"), for the terminal when the document went to a file. */
+int status_summary_line(const struct cJSON *status, struct buf *out);
+
 /* 1 when every row and OpenAI endpoint is ready (exit status 0), else 0
  * (exit status 2). */
 int status_all_ready(const struct cJSON *status);

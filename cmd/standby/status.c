@@ -108,8 +108,13 @@ status_main(struct cli *cli, int argc, char **argv)
 	if (out_path != NULL) {
 		if (cli_write_file(cli, out_path, &text) != 0)
 			goto out;
-		if (!cli->quiet)
-			fprintf(cli->errs, "standby: wrote %s\n", out_path);
+		buf_reset(&text);
+		if (status_summary_line(doc, &text) != 0 ||
+		    fwrite(text.data, 1, text.len, cli->out) != text.len ||
+		    fflush(cli->out) != 0) {
+			cli_errorf(cli, "cannot write the summary to stdout");
+			goto out;
+		}
 	} else if (fwrite(text.data ? text.data : "", 1, text.len, cli->out) !=
 	        text.len ||
 	    fflush(cli->out) != 0) {
@@ -141,7 +146,8 @@ const struct cmd cmd_status = {
 	    "      --format FMT         text (default), json "
 	    "(schema/status.schema.json), markdown, or html\n"
 	    "                           (one self-contained page)\n"
-	    "  -o, --output FILE        write to FILE instead of stdout\n"
+	    "  -o, --output FILE        write to FILE (a CI artifact) and "
+	    "print only its summary\n"
 	    "      --max-age DUR        a resource last read longer ago is "
 	    "stale (default 24h; 0: no limit)\n"
 	    "      --expiry-window DUR  what expires within DUR makes a row "
