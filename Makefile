@@ -24,7 +24,8 @@ SAN = -fsanitize=address,undefined -fno-omit-frame-pointer \
 DEBS = build-essential pkg-config libcurl4-openssl-dev libyaml-dev \
        libcjson-dev libsqlite3-dev libmicrohttpd-dev libssl-dev zlib1g-dev \
        curl jq openssl sqlite3 python3 python3-jsonschema python3-yaml \
-       clang libclang-rt-14-dev clang-format valgrind procps
+       clang libclang-rt-14-dev clang-format valgrind procps \
+       chromium
 
 LIB_SRC := $(sort $(wildcard lib/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)

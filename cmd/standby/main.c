@@ -29,6 +29,7 @@ static const struct cmd *const commands[] = {
 	&cmd_refresh,
 	&cmd_show,
 	&cmd_state,
+	&cmd_status,
 	&cmd_validate,
 	NULL,
 };
