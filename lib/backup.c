@@ -175,7 +175,8 @@ pdoc_finish_action(struct pdoc *d, cJSON *a, cJSON *before, cJSON *after)
 		cJSON_Delete(after);
 		return;
 	}
-	cJSON_AddItemToObject(a, "before", before ? before : cJSON_CreateNull());
+	cJSON_AddItemToObject(
+	    a, "before", before ? before : cJSON_CreateNull());
 	cJSON_AddItemToObject(a, "after", after ? after : cJSON_CreateNull());
 	if (cJSON_AddBoolToObject(a, "destructive", 0) == NULL)
 		d->nomem = 1;
@@ -301,9 +302,8 @@ backup_projects(const struct config_project ***out, size_t *n,
 }
 
 int
-backup_plan(cJSON **out, const struct config *cfg,
-    const struct plan_view *view, const struct backup_opts *opts,
-    struct err *err)
+backup_plan(cJSON **out, const struct config *cfg, const struct plan_view *view,
+    const struct backup_opts *opts, struct err *err)
 {
 	const struct config_project **projects = NULL;
 	const struct config_resource *res;
@@ -462,8 +462,7 @@ check_restore(const struct config *cfg, const struct restore_opts *o,
 		    "snapshot %.12s is of project '%s', not '%s'",
 		    m && m->hash[0] ? m->hash : "?",
 		    m && m->project ? m->project : "?", cp->name);
-	if (m->kind != NULL &&
-	    strcmp(m->kind, config_kind_name(cp->kind)) != 0)
+	if (m->kind != NULL && strcmp(m->kind, config_kind_name(cp->kind)) != 0)
 		return err_set(err, ERR_SPEC,
 		    "snapshot %.12s is a %s project, but '%s' is a %s "
 		    "project in %s",
@@ -525,10 +524,11 @@ restore_plan(cJSON **out, const struct config *cfg,
 		buf_addf(&msg, "Restore of %s on %s from snapshot %s", P, R,
 		    short_hash);
 		if (m->source_resource != NULL)
-			buf_addf(&msg, " (exported from %s", m->source_resource);
+			buf_addf(
+			    &msg, " (exported from %s", m->source_resource);
 		if (m->source_resource != NULL && m->source_modified != NULL)
-			buf_addf(&msg, ", last modified %s",
-			    m->source_modified);
+			buf_addf(
+			    &msg, ", last modified %s", m->source_modified);
 		if (m->source_resource != NULL)
 			buf_addstr(&msg, ")");
 		if (ro == NULL)
@@ -548,7 +548,8 @@ restore_plan(cJSON **out, const struct config *cfg,
 		}
 		if ((after = new_obj(&d)) != NULL) {
 			set_str(&d, after, "snapshot", m->hash);
-			set_str(&d, after, "sourceModified", m->source_modified);
+			set_str(
+			    &d, after, "sourceModified", m->source_modified);
 		}
 		pdoc_finish_action(&d, a, before, after);
 	}
@@ -660,8 +661,8 @@ want_str(const cJSON *o, const char *key, const char *path, struct err *err)
 	if (v == NULL)
 		return err_set(err, ERR_SPEC, "%s%s: missing", path, key);
 	if (!cJSON_IsString(v) || v->valuestring[0] == '\0')
-		return err_set(err, ERR_SPEC, "%s%s: not a non-empty string",
-		    path, key);
+		return err_set(
+		    err, ERR_SPEC, "%s%s: not a non-empty string", path, key);
 	return 0;
 }
 

@@ -73,7 +73,7 @@ cli_run_event(void *arg, const struct apply_event *ev)
 		    "%s %s: %zu succeeded, %zu failed, %zu skipped because a "
 		    "dependency failed%s.\n",
 		    p->what,
-		    s->interrupted ? "interrupted"
+		    s->interrupted  ? "interrupted"
 		        : s->failed ? "failed"
 		                    : "complete",
 		    s->succeeded, s->failed, s->skipped,
@@ -116,8 +116,7 @@ cli_exit_code(struct cli *cli, const struct apply_summary *sum)
 /* Refreshes the named resources, reporting those that cannot be read. */
 int
 cli_refresh_some(struct cli *cli, const struct config *cfg,
-    struct session *sess, struct state *st, const char *const *names,
-    size_t n)
+    struct session *sess, struct state *st, const char *const *names, size_t n)
 {
 	struct refresh_opts ro = { 0 };
 	struct refresh_report rep = { 0 };
@@ -187,7 +186,8 @@ prune(struct cli *cli, struct state *st, const char *project, int keep)
 	}
 	for (i = 0; i < pruned.n; i++) {
 		cli_format_time(pruned.v[i].seen_at, t, sizeof(t));
-		fprintf(cli->out, "pruned snapshot %.12s of %s (last seen %s)\n",
+		fprintf(cli->out,
+		    "pruned snapshot %.12s of %s (last seen %s)\n",
 		    pruned.v[i].hash, pruned.v[i].project, t);
 	}
 	snapshot_list_release(&pruned);

@@ -129,8 +129,7 @@ parse_wait(struct cli *cli, const char *s, long *ms)
 		*ms = (long)sec * 1000;
 		return 0;
 	}
-	cli_errorf(cli, "--recheck-wait: '%s' is not a duration (e.g. 30s)",
-	    s);
+	cli_errorf(cli, "--recheck-wait: '%s' is not a duration (e.g. 30s)", s);
 	return -1;
 }
 
@@ -239,8 +238,8 @@ restore_main(struct cli *cli, int argc, char **argv)
 		cli_error(cli, &err);
 		goto out;
 	}
-	fprintf(cli->out, "Restoring %s on %s from snapshot %.12s.\n",
-	    cp->name, to, snap.hash);
+	fprintf(cli->out, "Restoring %s on %s from snapshot %.12s.\n", cp->name,
+	    to, snap.hash);
 	if (!confirm(cli, plan, auto_approve))
 		goto out;
 	if (planfile_has_changes(plan) && apply_run(ap, plan, &err) != 0) {

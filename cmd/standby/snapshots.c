@@ -124,8 +124,9 @@ list_text(struct cli *cli, const struct snapshot_list *l)
 		const struct snapshot_meta *m = &l->v[i];
 
 		cli_format_time(m->seen_at, t, sizeof(t));
-		fprintf(cli->out, "%.12s  %-20s  %-14s  %-20s  %10lld  %10lld\n",
-		    m->hash, m->project ? m->project : "-",
+		fprintf(cli->out,
+		    "%.12s  %-20s  %-14s  %-20s  %10lld  %10lld\n", m->hash,
+		    m->project ? m->project : "-",
 		    m->source_resource ? m->source_resource : "-", t,
 		    (long long)m->size, (long long)m->stored_size);
 	}
@@ -155,8 +156,8 @@ export_one(struct cli *cli, struct state *st, const char *id, const char *out)
 	}
 	if (backup_check_import_doc(data.data, data.len, &err) != 0) {
 		cli_errorf(cli,
-		    "snapshot %.12s is not an import-ready project: %s",
-		    m.hash, err.msg);
+		    "snapshot %.12s is not an import-ready project: %s", m.hash,
+		    err.msg);
 		goto out;
 	}
 	if (out == NULL || strcmp(out, "-") == 0) {
@@ -167,8 +168,9 @@ export_one(struct cli *cli, struct state *st, const char *id, const char *out)
 	} else if (cli_write_file(cli, out, &data) != 0) {
 		goto out;
 	} else if (!cli->quiet) {
-		fprintf(cli->errs, "wrote snapshot %.12s of %s (%zu bytes) to "
-		                   "%s\n",
+		fprintf(cli->errs,
+		    "wrote snapshot %.12s of %s (%zu bytes) to "
+		    "%s\n",
 		    m.hash, m.project, data.len, out);
 	}
 	rc = EXIT_OK;

@@ -343,6 +343,41 @@ test_prune_keeps_newest_and_referenced(void)
 	state_close(st);
 }
 
+static void
+test_content_seen_again_is_newest_and_kept(void)
+{
+	struct state *st = open_new();
+	struct snapshot_meta p = meta("P");
+	struct snapshot_list list = { 0 }, pruned = { 0 };
+	struct err err = { 0 };
+	char a[SNAPSHOT_HASH_SIZE], b[SNAPSHOT_HASH_SIZE];
+	char again[SNAPSHOT_HASH_SIZE];
+	int created = -1;
+
+	T_OK(st != NULL);
+	/* A, then B, then A again, all within the same second. */
+	T_OK(snapshot_put(st, &p, "AAAA", 4, a, &created, &err) == 0);
+	T_EQ_INT(created, 1);
+	T_OK(snapshot_put(st, &p, "BBBB", 4, b, &created, &err) == 0);
+	T_OK(snapshot_list(st, "P", &list, &err) == 0);
+	T_EQ_STR(list.v[0].hash, b);
+	snapshot_list_release(&list);
+	T_OK(snapshot_put(st, &p, "AAAA", 4, again, &created, &err) == 0);
+	T_EQ_INT(created, 0);
+	T_EQ_STR(again, a);
+	T_OK(snapshot_list(st, "P", &list, &err) == 0);
+	T_EQ_INT(list.n, 2);
+	T_EQ_STR(list.v[0].hash, a);
+	T_OK(list.v[0].seen_at >= list.v[0].taken_at);
+	snapshot_list_release(&list);
+	/* --keep 1 keeps what the source holds now, not the first taken. */
+	T_OK(snapshot_prune(st, "P", 1, &pruned, &err) == 0);
+	T_EQ_INT(pruned.n, 1);
+	T_EQ_STR(pruned.v[0].hash, b);
+	snapshot_list_release(&pruned);
+	state_close(st);
+}
+
 int
 main(void)
 {
@@ -352,6 +387,7 @@ main(void)
 	T_RUN(test_damaged_snapshot_is_reported);
 	T_RUN(test_find_by_prefix);
 	T_RUN(test_prune_keeps_newest_and_referenced);
+	T_RUN(test_content_seen_again_is_newest_and_kept);
 	fresh_dir();
 	rmdir(tmpdir);
 	return t_done();
