@@ -681,7 +681,8 @@ snapshot_list(struct state *st, const char *project, struct snapshot_list *out,
 	memset(out, 0, sizeof(*out));
 	if (state_prepare(st, &stmt,
 	        "SELECT " META_COLS " FROM snapshots WHERE ?1 IS NULL OR "
-	        "project = ?1 ORDER BY seen_seq DESC, taken_at DESC, rowid DESC",
+	        "project = ?1 ORDER BY seen_seq DESC, taken_at DESC, rowid "
+	        "DESC",
 	        err) != 0)
 		return -1;
 	state_bind_text(stmt, 1, project);

@@ -9,10 +9,11 @@
  * addressed by their SHA-256 (64 lowercase hex digits), stored deflated
  * (zlib) with metadata.  The same content stored twice is one snapshot:
  * the first metadata is kept, and seen_at (and the order of "newest")
- * moves to the time of the latest export that produced it.  Exports can be large, so the writer hashes
- * and deflates as chunks arrive, spooling into a 0600 temporary file in
- * the state file's directory, and the reader inflates chunk by chunk;
- * neither holds the document in memory.  Reading checks the hash.
+ * moves to the time of the latest export that produced it.  Exports can be
+ * large, so the writer hashes and deflates as chunks arrive, spooling into a
+ * 0600 temporary file in the state file's directory, and the reader inflates
+ * chunk by chunk; neither holds the document in memory.  Reading checks the
+ * hash.
  */
 
 #include <stdint.h>
@@ -34,7 +35,7 @@ struct snapshot_meta {
 	int64_t size;        /* set by the module: bytes of the export */
 	int64_t stored_size; /* set by the module: bytes deflated */
 	int64_t duration_ms; /* how long the export took (caller's) */
-	int64_t seen_at; /* set by the module: last stored or re-stored */
+	int64_t seen_at;     /* set by the module: last stored or re-stored */
 };
 
 struct snapshot_list {
