@@ -18,6 +18,9 @@
 #include "config.h"
 #include "planfile.h"
 
+/* What the service sets during the run (as lib/plan writes it). */
+#define KNOWN_AFTER "(known after apply)"
+
 /* A plan document under construction. */
 struct pdoc {
 	cJSON *doc, *warnings, *actions;
@@ -394,6 +397,24 @@ find_trained(const struct plan_view *v, const char *resource,
 	return NULL;
 }
 
+/* The label of the model of R/P whose modelId is id, or NULL. */
+static const char *
+served_label(
+    const struct plan_view *v, const char *R, const char *P, const char *id)
+{
+	size_t i;
+
+	for (i = 0; id != NULL && i < v->nobjects; i++) {
+		const struct state_object *o = &v->objects[i];
+
+		if (o->kind == STATE_MODEL && o->model_id != NULL &&
+		    strcmp(o->model_id, id) == 0 &&
+		    strcmp(o->resource, R) == 0 && strcmp(o->project, P) == 0)
+			return o->name;
+	}
+	return NULL;
+}
+
 static int
 same_str(const char *a, const char *b)
 {
@@ -545,8 +566,13 @@ restore_plan(cJSON **out, const struct config *cfg,
 			    ro->last_modified);
 			set_str(&d, before, "snapshot",
 			    rec != NULL ? rec->snapshot : NULL);
+			set_str(&d, before, "sourceModified",
+			    rec != NULL ? rec->source_modified : NULL);
 		}
 		if ((after = new_obj(&d)) != NULL) {
+			if (ro != NULL)
+				set_str(&d, after, "lastModifiedDateTime",
+				    KNOWN_AFTER);
 			set_str(&d, after, "snapshot", m->hash);
 			set_str(
 			    &d, after, "sourceModified", m->source_modified);
@@ -586,15 +612,15 @@ restore_plan(cJSON **out, const struct config *cfg,
 		    import_done ? NULL : imp.data, "restore", msg.data);
 		before = NULL;
 		if (mo != NULL && (before = new_obj(&d)) != NULL) {
-			set_str(&d, before, "lastTrainedDateTime",
-			    mo->last_trained);
+			set_str(&d, before, "label", L);
 			set_str(&d, before, "snapshot",
 			    tr != NULL ? tr->snapshot : NULL);
+			set_str(&d, before, "expires", mo->expiration);
 		}
 		if ((after = new_obj(&d)) != NULL) {
-			set_str(&d, after, "lastTrainedDateTime",
-			    "(known after apply)");
+			set_str(&d, after, "label", L);
 			set_str(&d, after, "snapshot", m->hash);
+			set_str(&d, after, "expires", KNOWN_AFTER);
 		}
 		pdoc_finish_action(&d, a, before, after);
 	}
@@ -631,12 +657,16 @@ restore_plan(cJSON **out, const struct config *cfg,
 		    "restore", msg.data);
 		before = NULL;
 		if (dobj != NULL && (before = new_obj(&d)) != NULL) {
+			set_str(&d, before, "modelLabel",
+			    served_label(view, R, P, dobj->model_id));
 			set_str(&d, before, "modelId", dobj->model_id);
-			set_str(&d, before, "lastDeployedDateTime",
-			    dobj->last_deployed);
+			set_str(&d, before, "expires", dobj->expiration);
 		}
-		if ((after = new_obj(&d)) != NULL)
-			set_str(&d, after, "model", cd->model);
+		if ((after = new_obj(&d)) != NULL) {
+			set_str(&d, after, "modelLabel", cd->model);
+			set_str(&d, after, "modelId", KNOWN_AFTER);
+			set_str(&d, after, "expires", KNOWN_AFTER);
+		}
 		pdoc_finish_action(&d, a, before, after);
 	}
 	rc = pdoc_take(&d, out, err);

@@ -263,6 +263,8 @@ test_restore_again_leaves_out_what_is_done(void)
 	T_EQ_INT(cJSON_GetArraySize(planfile_get(a, "depends_on")), 0);
 	T_OK((a = action(plan, "deploy:TravelAgent@west/staging")) != NULL);
 	T_EQ_STR(dep0(a), "train:TravelAgent@west/v8");
+	T_EQ_STR(planfile_str(planfile_get(a, "before"), "modelLabel"), "v8");
+	T_EQ_STR(planfile_str(planfile_get(a, "after"), "modelLabel"), "v8");
 	cJSON_Delete(plan);
 
 	/* With v8 trained from this snapshot too, staging (deployed before
