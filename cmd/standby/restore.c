@@ -242,6 +242,11 @@ restore_main(struct cli *cli, int argc, char **argv)
 	    to, snap.hash);
 	if (!confirm(cli, plan, auto_approve))
 		goto out;
+	if (!planfile_has_changes(plan))
+		fprintf(cli->out,
+		    "Nothing to restore: %s on %s holds snapshot %.12s, "
+		    "trained and deployed as configured.\n",
+		    cp->name, to, snap.hash);
 	if (planfile_has_changes(plan) && apply_run(ap, plan, &err) != 0) {
 		cli_error(cli, &err);
 		goto out;

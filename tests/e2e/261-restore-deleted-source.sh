@@ -54,6 +54,7 @@ echo "ok 2 - a fresh export of the restored project has the snapshot's hash"
 emu_ctl DELETE /requests > /dev/null
 sb restore TravelAgent --to east -f "$CFG" --auto-approve
 expect_exit 0
+expect_stdout_contains "Nothing to restore: TravelAgent on east holds snapshot"
 [ -z "$(apply_changes)" ] || fail "a second restore changed: $(apply_changes)"
 echo "ok 3 - a second restore of the same snapshot has nothing to do"
 
