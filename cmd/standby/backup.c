@@ -300,8 +300,8 @@ backup_main(struct cli *cli, int argc, char **argv)
 	rc = cli_exit_code(cli, apply_summary(ap));
 	if (warned && rc == EXIT_OK)
 		rc = EXIT_ERROR;
-	/* Prune only after a backup that went through: a failed export
-	 * must not cost an older good snapshot. */
+	/* A failed export adds nothing, so pruning after it loses no newer
+	 * backup; an interrupted run prunes nothing. */
 	if (keep > 0 && !apply_summary(ap)->interrupted)
 		for (i = 0; i < n; i++)
 			if (prune(cli, st, projects[i]->name, (int)keep) != 0)
