@@ -473,7 +473,8 @@ apply_new(struct apply **out, const struct config *cfg, struct session *sess,
 	if (ap->o.recheck_every_ms <= 0)
 		ap->o.recheck_every_ms = 1000;
 	if (state_revision(st, &rev, err) != 0 ||
-	    state_run_begin(st, "apply", rev, ap->run_id, err) != 0) {
+	    state_run_begin(st, ap->o.operation ? ap->o.operation : "apply",
+	        rev, ap->run_id, err) != 0) {
 		free(ap);
 		return -1;
 	}

@@ -103,6 +103,8 @@ struct apply_opts {
 	volatile sig_atomic_t *interrupted; /* start nothing new when set */
 	apply_event_fn event;               /* NULL = nobody listens */
 	void *event_arg;
+	const char *operation; /* the journal's run operation; NULL =
+	                          "apply" ("backup", "restore") */
 };
 
 struct apply;

@@ -181,6 +181,8 @@ static const char *const reason_codes[] = {
 	"finetune_data_changed",
 	"finetune_missing",
 	"model_changed",
+	"backup",
+	"restore",
 	NULL,
 };
 

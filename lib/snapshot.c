@@ -27,6 +27,9 @@
 
 #define CHUNK (64 * 1024)
 
+/* The next value of seen_seq (003_backup.sql). */
+#define NEXT_SEQ "(SELECT coalesce(max(seen_seq), 0) + 1 FROM snapshots)"
+
 struct snapshot_writer {
 	struct state *st;
 	struct snapshot_meta meta;
@@ -256,6 +259,27 @@ exists(struct state *st, const char *hash, int *found, struct err *err)
 	return 0;
 }
 
+/* The same bytes were exported again: they are now the newest of their
+ * project (003_backup.sql). */
+static int
+mark_seen(struct state *st, const char *hash, struct err *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc = 0;
+
+	if (state_prepare(st, &stmt,
+	        "UPDATE snapshots SET seen_at = ?2, seen_seq = " NEXT_SEQ
+	        " WHERE hash = ?1",
+	        err) != 0)
+		return -1;
+	state_bind_text(stmt, 1, hash);
+	sqlite3_bind_int64(stmt, 2, state_now());
+	if (sqlite3_step(stmt) != SQLITE_DONE)
+		rc = state_sqlerr(st, err, "updating a snapshot");
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
 /* Copies the spooled file into a new row, in one durable transaction. */
 static int
 store(struct snapshot_writer *w, const char *hash, struct err *err)
@@ -279,7 +303,8 @@ store(struct snapshot_writer *w, const char *hash, struct err *err)
 	if (state_prepare(st, &stmt,
 	        "INSERT INTO snapshots (hash, project, kind, source_resource, "
 	        "source_modified, taken_at, size, stored_size, duration_ms, "
-	        "data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	        "data, seen_at, seen_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
+	        "?, ?6, " NEXT_SEQ ")",
 	        err) != 0)
 		goto out;
 	state_bind_text(stmt, 1, hash);
@@ -371,6 +396,8 @@ snapshot_writer_finish(struct snapshot_writer *w, char hash[SNAPSHOT_HASH_SIZE],
 			goto out;
 		if (created != NULL)
 			*created = 1;
+	} else if (mark_seen(w->st, hash, err) != 0) {
+		goto out;
 	}
 	rc = 0;
 out:
@@ -545,7 +572,7 @@ snapshot_load(
 
 #define META_COLS                                                              \
 	"hash, project, kind, source_resource, source_modified, taken_at, "    \
-	"size, stored_size, duration_ms"
+	"size, stored_size, duration_ms, coalesce(seen_at, taken_at)"
 
 static int
 read_meta(sqlite3_stmt *stmt, struct snapshot_meta *m)
@@ -558,6 +585,7 @@ read_meta(sqlite3_stmt *stmt, struct snapshot_meta *m)
 	m->size = sqlite3_column_int64(stmt, 6);
 	m->stored_size = sqlite3_column_int64(stmt, 7);
 	m->duration_ms = sqlite3_column_int64(stmt, 8);
+	m->seen_at = sqlite3_column_int64(stmt, 9);
 	if (state_coldup(stmt, 1, &m->project) != 0 ||
 	    state_coldup(stmt, 2, &m->kind) != 0 ||
 	    state_coldup(stmt, 3, &m->source_resource) != 0 ||
@@ -653,7 +681,8 @@ snapshot_list(struct state *st, const char *project, struct snapshot_list *out,
 	memset(out, 0, sizeof(*out));
 	if (state_prepare(st, &stmt,
 	        "SELECT " META_COLS " FROM snapshots WHERE ?1 IS NULL OR "
-	        "project = ?1 ORDER BY taken_at DESC, rowid DESC",
+	        "project = ?1 ORDER BY seen_seq DESC, taken_at DESC, rowid "
+	        "DESC",
 	        err) != 0)
 		return -1;
 	state_bind_text(stmt, 1, project);
@@ -691,12 +720,13 @@ snapshot_prune(struct state *st, const char *project, int keep,
 	if (state_prepare(st, &sel,
 	        "SELECT " META_COLS
 	        " FROM (SELECT *, rowid AS rid, row_number() OVER "
-	        "(PARTITION BY project ORDER BY taken_at DESC, rowid DESC) "
+	        "(PARTITION BY project ORDER BY seen_seq DESC, taken_at DESC, "
+	        "rowid DESC) "
 	        "AS rank FROM snapshots WHERE ?1 IS NULL OR project = ?1) "
 	        "WHERE rank > ?2 AND hash NOT IN (SELECT snapshot FROM "
 	        "replications WHERE snapshot IS NOT NULL) AND hash NOT IN "
 	        "(SELECT snapshot FROM trained_models WHERE snapshot IS NOT "
-	        "NULL) ORDER BY project, taken_at DESC, rid DESC",
+	        "NULL) ORDER BY project, rank",
 	        err) != 0 ||
 	    state_prepare(
 	        st, &del, "DELETE FROM snapshots WHERE hash = ?1", err) != 0)

@@ -8,10 +8,12 @@
  * A snapshot is the exact bytes of an export (the project's JSON),
  * addressed by their SHA-256 (64 lowercase hex digits), stored deflated
  * (zlib) with metadata.  The same content stored twice is one snapshot:
- * the first metadata is kept.  Exports can be large, so the writer hashes
- * and deflates as chunks arrive, spooling into a 0600 temporary file in
- * the state file's directory, and the reader inflates chunk by chunk;
- * neither holds the document in memory.  Reading checks the hash.
+ * the first metadata is kept, and seen_at (and the order of "newest")
+ * moves to the time of the latest export that produced it.  Exports can be
+ * large, so the writer hashes and deflates as chunks arrive, spooling into a
+ * 0600 temporary file in the state file's directory, and the reader inflates
+ * chunk by chunk; neither holds the document in memory.  Reading checks the
+ * hash.
  */
 
 #include <stdint.h>
@@ -33,6 +35,7 @@ struct snapshot_meta {
 	int64_t size;        /* set by the module: bytes of the export */
 	int64_t stored_size; /* set by the module: bytes deflated */
 	int64_t duration_ms; /* how long the export took (caller's) */
+	int64_t seen_at;     /* set by the module: last stored or re-stored */
 };
 
 struct snapshot_list {
@@ -92,7 +95,8 @@ int snapshot_load(
 int snapshot_find(struct state *st, const char *prefix,
     struct snapshot_meta *out, struct err *err);
 
-/* Lists snapshots, newest first; project NULL lists all. */
+/* Lists snapshots, newest first (the one an export last produced, even
+ * when its bytes were first stored long ago); project NULL lists all. */
 int snapshot_list(struct state *st, const char *project,
     struct snapshot_list *out, struct err *err);
 

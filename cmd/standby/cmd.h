@@ -94,6 +94,30 @@ int cli_hash_assets(void *arg, const struct config_project *p, char hex[65],
 int cli_parse_window(struct cli *cli, const char *s, long long *secs);
 int cli_parse_refresh(struct cli *cli, const char *s, int *out);
 
+/* For backup and restore (cmd/standby/backup.c). */
+struct apply_event;
+struct apply_summary;
+struct cli_run_printer {
+	struct cli *cli;
+	const char *what; /* "Backup", "Restore": the summary's first word */
+};
+/* apply_event_fn printing progress lines; arg is a cli_run_printer. */
+void cli_run_event(void *arg, const struct apply_event *ev);
+/* STANDBY_CRASH_AT, checked (NULL when unset); -1 after printing why. */
+int cli_crash_at(struct cli *cli, const char **out);
+/* 0, 1 when an action failed, 128+N when signal N interrupted. */
+int cli_exit_code(struct cli *cli, const struct apply_summary *sum);
+/* Refreshes the n named resources; -1 after printing why. */
+int cli_refresh_some(struct cli *cli, const struct config *cfg,
+    struct session *sess, struct state *st, const char *const *names,
+    size_t n);
+/* Takes the apply lock for operation (failing at once when held); -1
+ * after printing why. */
+int cli_lock(struct cli *cli, struct state *st, const char *operation);
+extern const struct cmd cmd_backup;
+extern const struct cmd cmd_restore;
+extern const struct cmd cmd_snapshots;
+
 extern const struct cmd cmd_drift;
 extern const struct cmd cmd_status;
 extern const struct cmd cmd_plan;

@@ -23,11 +23,14 @@ static volatile sig_atomic_t interrupted;
 /* One row per subcommand, in the order "standby help" lists them. */
 static const struct cmd *const commands[] = {
 	&cmd_apply,
+	&cmd_backup,
 	&cmd_drift,
 	&cmd_force_unlock,
 	&cmd_plan,
 	&cmd_refresh,
+	&cmd_restore,
 	&cmd_show,
+	&cmd_snapshots,
 	&cmd_state,
 	&cmd_status,
 	&cmd_validate,

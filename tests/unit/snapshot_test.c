@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "migrations.h"
 #include "snapshot.h"
 #include "state.h"
 #include "t.h"
@@ -343,6 +344,94 @@ test_prune_keeps_newest_and_referenced(void)
 	state_close(st);
 }
 
+static void
+test_content_seen_again_is_newest_and_kept(void)
+{
+	struct state *st = open_new();
+	struct snapshot_meta p = meta("P");
+	struct snapshot_list list = { 0 }, pruned = { 0 };
+	struct err err = { 0 };
+	char a[SNAPSHOT_HASH_SIZE], b[SNAPSHOT_HASH_SIZE];
+	char again[SNAPSHOT_HASH_SIZE];
+	int created = -1;
+
+	T_OK(st != NULL);
+	/* A, then B, then A again, all within the same second. */
+	T_OK(snapshot_put(st, &p, "AAAA", 4, a, &created, &err) == 0);
+	T_EQ_INT(created, 1);
+	T_OK(snapshot_put(st, &p, "BBBB", 4, b, &created, &err) == 0);
+	T_OK(snapshot_list(st, "P", &list, &err) == 0);
+	T_EQ_STR(list.v[0].hash, b);
+	snapshot_list_release(&list);
+	T_OK(snapshot_put(st, &p, "AAAA", 4, again, &created, &err) == 0);
+	T_EQ_INT(created, 0);
+	T_EQ_STR(again, a);
+	T_OK(snapshot_list(st, "P", &list, &err) == 0);
+	T_EQ_INT(list.n, 2);
+	T_EQ_STR(list.v[0].hash, a);
+	T_OK(list.v[0].seen_at >= list.v[0].taken_at);
+	snapshot_list_release(&list);
+	/* --keep 1 keeps what the source holds now, not the first taken. */
+	T_OK(snapshot_prune(st, "P", 1, &pruned, &err) == 0);
+	T_EQ_INT(pruned.n, 1);
+	T_EQ_STR(pruned.v[0].hash, b);
+	snapshot_list_release(&pruned);
+	state_close(st);
+}
+
+/* A state file written by a standby before 003_backup: its snapshots
+ * get seen_at from taken_at, and "newest" keeps its old meaning. */
+static void
+test_migration_003_backfills_last_seen(void)
+{
+	struct state *st = NULL;
+	struct snapshot_list list = { 0 };
+	struct err err = { 0 };
+	sqlite3 *db = NULL;
+	char sql[512];
+	int i;
+
+	fresh_dir();
+	T_OK(sqlite3_open(path, &db) == SQLITE_OK);
+	for (i = 0; state_migrations[i].version != 0 &&
+	     state_migrations[i].version < 3;
+	     i++)
+		T_OK(sqlite3_exec(db, state_migrations[i].sql, NULL, NULL,
+		         NULL) == SQLITE_OK);
+	snprintf(sql, sizeof(sql),
+	    "PRAGMA application_id = %d; PRAGMA user_version = 2; "
+	    "INSERT INTO snapshots (hash, project, taken_at, size, "
+	    "stored_size, data) VALUES ('%064d', 'P', 200, 0, 0, x''), "
+	    "('%063d1', 'P', 100, 0, 0, x'')",
+	    STATE_APPLICATION_ID, 0, 0);
+	T_OK(sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK);
+	sqlite3_close(db);
+	if (state_open(&st, path, 0, &err) != 0)
+		fprintf(stderr, "# %s\n", err.msg);
+	T_OK(st != NULL);
+	T_OK(snapshot_list(st, "P", &list, &err) == 0);
+	T_EQ_INT(list.n, 2);
+	T_EQ_INT(list.v[0].taken_at, 200);
+	T_EQ_INT(list.v[0].seen_at, 200);
+	T_EQ_INT(list.v[1].seen_at, 100);
+	snapshot_list_release(&list);
+	/* Ranked as taken, so later stores and re-stores go after them. */
+	T_OK(sqlite3_exec(state_db(st),
+	         "CREATE TEMP TABLE t AS SELECT group_concat(seen_seq) AS s "
+	         "FROM (SELECT seen_seq FROM snapshots ORDER BY taken_at)",
+	         NULL, NULL, NULL) == SQLITE_OK);
+	{
+		sqlite3_stmt *q = NULL;
+
+		T_OK(sqlite3_prepare_v2(state_db(st), "SELECT s FROM t", -1, &q,
+		         NULL) == SQLITE_OK);
+		T_OK(sqlite3_step(q) == SQLITE_ROW);
+		T_EQ_STR((const char *)sqlite3_column_text(q, 0), "1,2");
+		sqlite3_finalize(q);
+	}
+	state_close(st);
+}
+
 int
 main(void)
 {
@@ -352,6 +441,8 @@ main(void)
 	T_RUN(test_damaged_snapshot_is_reported);
 	T_RUN(test_find_by_prefix);
 	T_RUN(test_prune_keeps_newest_and_referenced);
+	T_RUN(test_content_seen_again_is_newest_and_kept);
+	T_RUN(test_migration_003_backfills_last_seen);
 	fresh_dir();
 	rmdir(tmpdir);
 	return t_done();
