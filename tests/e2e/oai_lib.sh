@@ -9,7 +9,6 @@
 oai_config() {
 	file=$1
 	shift
-	export OAI_SECRET=${EMU_CLIENT_SECRET:-emulator-secret}
 	{
 		echo "version: 1"
 		echo "resources:"
@@ -34,6 +33,8 @@ oai_config() {
 }
 
 OAI_V=api-version=2024-10-01
+# The emulator's default client secret, named by oai_config's files.
+export OAI_SECRET=${EMU_CLIENT_SECRET:-emulator-secret}
 
 # oai_put ACCOUNT DEPLOYMENT MODEL VERSION SKU CAPACITY: creates (or
 # replaces) a deployment through ARM and waits for it to succeed.
@@ -67,4 +68,30 @@ oai_delete() {
 		[ $i -lt 600 ] || fail "delete of $2 on $1 still running"
 		sleep 0.05
 	done
+}
+
+# oai_two_entries: the openai: section of an examples-like configuration
+# (a GlobalStandard gpt-4o and a Standard gpt-4o-mini on east and west).
+oai_two_entries() {
+	cat <<'YAML'
+openai:
+  gpt-4o:
+    model: { name: gpt-4o, version: "2024-08-06" }
+    sku: { name: GlobalStandard, capacity: 100 }
+    accounts: [east, west]
+  mini:
+    name: chat-mini
+    model: { name: gpt-4o-mini, version: "2024-07-18" }
+    sku: { name: Standard, capacity: 5 }
+    accounts: [east, west]
+YAML
+}
+
+# oai_schema_check FILE: FILE validates against schema/plan.schema.json
+# (or, with a second argument, that schema).
+oai_schema_check() {
+	/usr/bin/python3 - "${2:-$TOP/schema/plan.schema.json}" "$1" <<'PYEOF' || fail "$1 does not match the schema"
+import json, sys, jsonschema
+jsonschema.Draft202012Validator(json.load(open(sys.argv[1]))).validate(json.load(open(sys.argv[2])))
+PYEOF
 }
