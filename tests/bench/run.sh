@@ -29,6 +29,11 @@ for tool in curl jq sqlite3 bc python3; do
 done
 
 failed=""
+full=false
+case ${FULL:-0} in
+'' | 0) ;;
+*) full=true ;;
+esac
 # scenario NAME SCRIPT ARGS...: runs one scenario, its log to NAME.log.
 scenario() {
 	name=$1
@@ -52,7 +57,7 @@ scenario cold-20x2 bench/cold.sh 20 2
 scenario plan-5000 bench/plan.sh 50 100
 scenario refresh-1000 bench/refresh.sh 1000
 scenario bigexport-50 bench/bigexport.sh 50
-if [ -n "${FULL:-}" ] && [ "${FULL:-}" != 0 ]; then
+if [ $full = true ]; then
 	scenario cold-100x3 bench/cold.sh 100 3
 fi
 t1=$(date +%s)
@@ -65,7 +70,7 @@ jq -n --arg cpu "$cpu" --argjson ncpu "$(nproc)" --arg mem "$mem" \
     --arg kernel "$(uname -sr)" --arg load "$load" \
     --arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
     --arg commit "$(git -C "$TOP" rev-parse --short HEAD 2>/dev/null || echo unknown)" \
-    --argjson seconds $((t1 - t0)) --argjson full "$([ "${FULL:-0}" != 0 ] && [ -n "${FULL:-}" ] && echo true || echo false)" \
+    --argjson seconds $((t1 - t0)) --argjson full $full \
     '{machine: {cpu: $cpu, cpus: $ncpu, memory: $mem, kernel: $kernel,
       load_average_at_end: $load}, date: $date, commit: $commit,
       full: $full, suite_seconds: $seconds,
