@@ -53,6 +53,7 @@ scenario() {
 }
 
 t0=$(date +%s)
+load0=$(cut -d' ' -f1-3 /proc/loadavg)
 scenario cold-20x2 bench/cold.sh 20 2
 scenario plan-5000 bench/plan.sh 50 100
 scenario refresh-1000 bench/refresh.sh 1000
@@ -67,12 +68,12 @@ cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 mem=$(awk '/^MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)
 load=$(cut -d' ' -f1-3 /proc/loadavg)
 jq -n --arg cpu "$cpu" --argjson ncpu "$(nproc)" --arg mem "$mem" \
-    --arg kernel "$(uname -sr)" --arg load "$load" \
+    --arg kernel "$(uname -sr)" --arg load0 "$load0" --arg load "$load" \
     --arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
     --arg commit "$(git -C "$TOP" rev-parse --short HEAD 2>/dev/null || echo unknown)" \
     --argjson seconds $((t1 - t0)) --argjson full $full \
     '{machine: {cpu: $cpu, cpus: $ncpu, memory: $mem, kernel: $kernel,
-      load_average_at_end: $load}, date: $date, commit: $commit,
+      load_average_at_start: $load0, load_average_at_end: $load}, date: $date, commit: $commit,
       full: $full, suite_seconds: $seconds,
       results: ([inputs] | sort_by(.scenario, .projects // 0))}' \
     "$BENCH_OUT"/*.json > "$BENCH_OUT/results.json.tmp" &&
@@ -88,7 +89,7 @@ def r(x): if x == null then "-" else (x * 100 | round / 100 | tostring) end;
 def s(x): if x == null then "-" else (x * 1000 | round / 1000 | tostring) + " s" end;
 def mb(kb): (kb / 1024 | round | tostring) + " MB";
 def ok(c): if c then "met" else "MISSED" end;
-"machine: \(.machine.cpu), \(.machine.cpus) CPUs, \(.machine.memory), \(.machine.kernel); load \(.machine.load_average_at_end) (shared with other builds)",
+"machine: \(.machine.cpu), \(.machine.cpus) CPUs, \(.machine.memory), \(.machine.kernel); load average \(.machine.load_average_at_start) at the start, \(.machine.load_average_at_end) at the end (shared with other builds)",
 "run: \(.date), commit \(.commit), \(if .full then "full" else "quick" end) set in \(.suite_seconds) s",
 "",
 "| scenario | standby | baseline | bound | ratio(s) | target | met? |",
