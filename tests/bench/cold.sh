@@ -35,24 +35,33 @@ seed() {
 	emu_ctl DELETE /requests > /dev/null
 }
 
-# check_replicas: every replica has every project deployed as v1.
+# check_replicas WHO: every replica has every project deployed as v1
+# (one curl for all the GETs and one jq, so checking stays cheap).
 check_replicas() {
 	bench_latency 0
+	rm -rf "$T/chk"
+	mkdir "$T/chk"
+	: > "$T/chk.cfg"
+	sep=""
 	i=1
 	while [ $i -le "$R" ]; do
 		ep=$(emu_endpoint "r$i")
-		k=$(emu_key "r$i")
+		printf 'Ocp-Apim-Subscription-Key: %s\n' "$(emu_key "r$i")" > "$T/chk/r$i.h"
 		for p in $projects; do
-			m=$(emu_curl -H "Ocp-Apim-Subscription-Key: $k" \
-			    "$ep/language/authoring/analyze-conversations/projects/$p/deployments/production?api-version=2023-04-01" |
-			    jq -r '.modelId // "none"')
-			case $m in
-			v1-*) ;;
-			*) fail "$1: $p on r$i: deployment production serves '$m'" ;;
-			esac
+			printf '%surl = "%s"\nheader = "@%s"\noutput = "%s"\n' "$sep" \
+			    "$ep/language/authoring/analyze-conversations/projects/$p/deployments/production?api-version=2023-04-01" \
+			    "$T/chk/r$i.h" "$T/chk/$p@r$i.json" >> "$T/chk.cfg"
+			sep="next
+"
 		done
 		i=$((i + 1))
 	done
+	curl -sS --max-time 60 -K "$T/chk.cfg" || fail "$1: checking the replicas failed"
+	jq -r '"\(input_filename) \(.modelId // "none")"' "$T"/chk/*.json \
+	    > "$T/chk.out" || fail "$1: bad deployment JSON"
+	n=$(grep -c ' v1-' "$T/chk.out")
+	[ "$n" = $((P * R)) ] ||
+	    fail "$1: $n of $((P * R)) replicas serve v1: $(grep -v ' v1-' "$T/chk.out" | head -3)"
 	bench_latency "$LATENCY_MS"
 }
 
@@ -140,7 +149,7 @@ bench_result "cold-${P}x$R" "{
 }"
 bench_result "reapply-${P}x$R" "{
 	\"scenario\": \"b\", \"name\": \"re-apply converged ${P}x$R\",
-	\"live_objects\": $LIVE, \"wall_s\": $RE_WALL, \"peak_rss_kb\": $RE_RSS,
+	\"projects\": $P, \"replicas\": $R, \"live_objects\": $LIVE, \"wall_s\": $RE_WALL, \"peak_rss_kb\": $RE_RSS,
 	\"requests\": $RE_REQ,
 	\"cold_wall_s\": $S_WALL
 }"
