@@ -1,54 +1,51 @@
 /*
- * plan_filehash.c - the SHA-256 of a fine-tune's data file, for plan's
- * retrain decision (plan_file_hash_fn).  The whole file is read: the
- * service takes training files up to 512 MB, and libcrypto is wrapped
- * one-shot (lib/sha256.h).
+ * plan_filehash.c - the hashes plan asks of the file system: the SHA-256
+ * of a fine-tune's data file (plan_file_hash_fn, for the retrain
+ * decision) and of an assets project's file (plan_assets_hash_fn, the
+ * snapshot it would import).  Files are hashed as they are read.
  */
 #include <errno.h>
-#include <stdio.h>
 #include <string.h>
 
-#include "buf.h"
+#include "config.h"
 #include "plan.h"
 #include "sha256.h"
 
 /* Azure OpenAI's limit on a fine-tuning file. */
-#define FILE_MAX (512u << 20)
+#define FILE_MAX (512ull << 20)
+/* What config accepts as an assets file (lib/config_project.c). */
+#define ASSETS_MAX (64ull << 20)
+
+static int
+hash_path(const char *what, const char *path, unsigned long long max,
+    char hex[SNAPSHOT_HASH_SIZE], struct err *err)
+{
+	unsigned char digest[32];
+
+	if (sha256_file(path, max, digest) != 0) {
+		if (errno == EFBIG)
+			return err_set(err, ERR_IO,
+			    "%s '%s' is larger than %llu MB", what, path,
+			    max >> 20);
+		return err_set(err, ERR_IO, "cannot read %s '%s': %s", what,
+		    path, strerror(errno));
+	}
+	sha256_hex(digest, hex);
+	return 0;
+}
 
 int
 plan_hash_file(
     void *arg, const char *path, char hex[SNAPSHOT_HASH_SIZE], struct err *err)
 {
-	struct buf data = { .max = FILE_MAX };
-	unsigned char digest[32];
-	char chunk[8192];
-	size_t n;
-	FILE *fp;
-	int rc = -1;
-
 	(void)arg;
-	if ((fp = fopen(path, "rb")) == NULL)
-		return err_set(
-		    err, ERR_IO, "cannot read '%s': %s", path, strerror(errno));
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-		buf_add(&data, chunk, n);
-	if (ferror(fp)) {
-		err_set(
-		    err, ERR_IO, "cannot read '%s': %s", path, strerror(errno));
-		goto out;
-	}
-	if (buf_check(&data, err, "reading a fine-tuning file") != 0) {
-		err_wrap(err, "'%s'", path);
-		goto out;
-	}
-	if (sha256_digest(data.data ? data.data : "", data.len, digest) != 0) {
-		err_set(err, ERR_IO, "cannot hash '%s'", path);
-		goto out;
-	}
-	sha256_hex(digest, hex);
-	rc = 0;
-out:
-	fclose(fp);
-	buf_release(&data);
-	return rc;
+	return hash_path("fine-tuning file", path, FILE_MAX, hex, err);
+}
+
+int
+plan_hash_assets(void *arg, const struct config_project *p,
+    char hex[SNAPSHOT_HASH_SIZE], struct err *err)
+{
+	(void)arg;
+	return hash_path("assets file", p->assets_path, ASSETS_MAX, hex, err);
 }

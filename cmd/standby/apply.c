@@ -150,32 +150,6 @@ on_event(void *arg, const struct apply_event *ev)
 	fflush(out);
 }
 
-static int
-assets_hash(void *arg, const struct config_project *project,
-    char hex[SNAPSHOT_HASH_SIZE], struct err *err)
-{
-	struct buf data = { .max = (size_t)1 << 30 };
-	unsigned char d[32];
-	char chunk[65536];
-	FILE *fp;
-	size_t n;
-
-	(void)arg;
-	if ((fp = fopen(project->assets_path, "rb")) == NULL)
-		return err_errno(err, project->assets_path);
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-		buf_add(&data, chunk, n);
-	fclose(fp);
-	if (buf_check(&data, err, project->assets_path) != 0 ||
-	    sha256_digest(data.data ? data.data : "", data.len, d) != 0) {
-		buf_release(&data);
-		return -1;
-	}
-	sha256_hex(d, hex);
-	buf_release(&data);
-	return 0;
-}
-
 /* Refreshes every declared resource (only NULL) or the ones named, so the
  * plan (or the next one) sees live state. */
 static int
@@ -220,7 +194,7 @@ make_plan(struct cli *cli, const struct config *cfg, struct state *st,
 	po.now = (int64_t)time(NULL);
 	po.refreshed = 1;
 	po.standby_version = STANDBY_VERSION;
-	po.assets_hash = assets_hash;
+	po.assets_hash = plan_hash_assets;
 	if (plan_build(out, cfg, &cache.view, &po, &err) != 0)
 		goto out;
 	rc = 0;

@@ -87,9 +87,6 @@ int cli_refresh_all(
 /* Writes data to path through a temporary file and rename(); -1 after
  * printing why. */
 int cli_write_file(struct cli *cli, const char *path, const struct buf *data);
-/* plan_assets_hash_fn: the SHA-256 of an assets project's file. */
-int cli_hash_assets(void *arg, const struct config_project *p, char hex[65],
-    struct err *err);
 /* --expiry-window and --refresh values; -1 after printing why. */
 int cli_parse_window(struct cli *cli, const char *s, long long *secs);
 int cli_parse_refresh(struct cli *cli, const char *s, int *out);

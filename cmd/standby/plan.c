@@ -30,83 +30,6 @@
 #include "state.h"
 
 #define MAX_TARGETS 256
-#define ASSETS_MAX (64u << 20)
-
-/* SHA-256 of an assets project's file: the snapshot it would import. */
-static int
-hash_assets(void *arg, const struct config_project *p,
-    char hex[SNAPSHOT_HASH_SIZE], struct err *err)
-{
-	struct buf data = { .max = ASSETS_MAX };
-	unsigned char digest[32];
-	char chunk[8192];
-	size_t n;
-	FILE *fp;
-	int rc = -1;
-
-	(void)arg;
-	if ((fp = fopen(p->assets_path, "rb")) == NULL)
-		return err_set(err, ERR_IO, "cannot read assets file '%s': %s",
-		    p->assets_path, strerror(errno));
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-		buf_add(&data, chunk, n);
-	if (ferror(fp)) {
-		err_set(err, ERR_IO, "cannot read assets file '%s': %s",
-		    p->assets_path, strerror(errno));
-		goto out;
-	}
-	if (buf_check(&data, err, "reading the assets file") != 0)
-		goto out;
-	if (sha256_digest(data.data ? data.data : "", data.len, digest) != 0) {
-		err_set(err, ERR_IO, "cannot hash assets file '%s'",
-		    p->assets_path);
-		goto out;
-	}
-	sha256_hex(digest, hex);
-	rc = 0;
-out:
-	fclose(fp);
-	buf_release(&data);
-	return rc;
-}
-
-/* The plan's clock: SOURCE_DATE_EPOCH when set (reproducible builds'
- * convention), else now. */
-static int
-plan_now(int64_t *now, struct err *err)
-{
-	const char *s = getenv("SOURCE_DATE_EPOCH");
-	char *end;
-	long long v;
-
-	if (s == NULL || s[0] == '\0') {
-		*now = (int64_t)time(NULL);
-		return 0;
-	}
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (s[0] < '0' || s[0] > '9' || *end != '\0' || errno != 0)
-		return err_set(err, ERR_SPEC,
-		    "SOURCE_DATE_EPOCH: '%s' is not a number of seconds", s);
-	*now = v;
-	return 0;
-}
-
-static int
-parse_bool(const char *s, int *out)
-{
-	if (strcmp(s, "true") == 0 || strcmp(s, "1") == 0 ||
-	    strcmp(s, "yes") == 0) {
-		*out = 1;
-		return 0;
-	}
-	if (strcmp(s, "false") == 0 || strcmp(s, "0") == 0 ||
-	    strcmp(s, "no") == 0) {
-		*out = 0;
-		return 0;
-	}
-	return -1;
-}
 
 /* Writes data to path through a temporary file and rename(), so a reader
  * never sees half a plan. */
@@ -299,13 +222,8 @@ plan_main(struct cli *cli, int argc, char **argv)
 			po.allow_partial = 1;
 			break;
 		case 'r':
-			if (parse_bool(optarg, &refresh) != 0) {
-				cli_errorf(cli,
-				    "--refresh: expected true or "
-				    "false, got '%s'",
-				    optarg);
+			if (cli_parse_refresh(cli, optarg, &refresh) != 0)
 				return EXIT_ERROR;
-			}
 			break;
 		case 'w':
 			window = optarg;
@@ -323,12 +241,10 @@ plan_main(struct cli *cli, int argc, char **argv)
 	po.targets = targets;
 	po.refreshed = refresh;
 	po.standby_version = STANDBY_VERSION;
-	po.assets_hash = hash_assets;
+	po.assets_hash = plan_hash_assets;
 	po.file_hash = plan_hash_file;
-	if (plan_now(&po.now, &err) != 0) {
-		cli_error(cli, &err);
+	if (cli_now(cli, &po.now) != 0)
 		return EXIT_ERROR;
-	}
 
 	if (cli_load_config(cli, file, &cfg) != 0)
 		goto out;

@@ -94,7 +94,7 @@ status_main(struct cli *cli, int argc, char **argv)
 		goto out;
 	}
 	so.standby_version = STANDBY_VERSION;
-	so.assets_hash = cli_hash_assets;
+	so.assets_hash = plan_hash_assets;
 	if (cli_open_state(cli, cfg, refresh ? STATE_OPEN_CREATE : 0, &st) !=
 	        0 ||
 	    (refresh && cli_refresh_all(cli, cfg, st) != 0))
