@@ -10,14 +10,19 @@
 
 #include "auth.h"
 #include "config.h"
+#include "finetune.h"
 #include "http.h"
 #include "language.h"
+#include "openai.h"
 #include "session.h"
 
 struct session_res {
 	const struct config_resource *res;
 	struct auth *auth;
 	struct language *lang;
+	struct openai *oai;
+	struct auth *ft_auth; /* openai data plane: cognitiveservices */
+	struct finetune *ft;
 };
 
 struct session {
@@ -67,8 +72,8 @@ session_new(struct session **out, const struct config *cfg,
 	/* Each resource has its own budget: the service counts per resource. */
 	for (i = 0; i < s->n; i++) {
 		if (http_pace_set(s->http, s->v[i].res->name,
-			cfg->settings.get_per_minute,
-			cfg->settings.post_per_minute, err) != 0)
+		        cfg->settings.get_per_minute,
+		        cfg->settings.post_per_minute, err) != 0)
 			goto out;
 	}
 	*out = s;
@@ -90,7 +95,10 @@ session_free(struct session *s)
 	http_free(s->http);
 	for (i = 0; i < s->n; i++) {
 		language_free(s->v[i].lang);
+		openai_free(s->v[i].oai);
+		finetune_free(s->v[i].ft);
 		auth_free(s->v[i].auth);
+		auth_free(s->v[i].ft_auth);
 	}
 	free(s->v);
 	free(s);
@@ -114,21 +122,15 @@ find(struct session *s, const char *name, struct err *err)
 	return NULL;
 }
 
-int
-session_auth(struct session *s, const char *name, struct auth **out,
-    struct err *err)
+/* Makes a credential of r's method for audience into *out. */
+static int
+make_auth(struct session *s, struct session_res *r, enum auth_audience audience,
+    struct auth **out, struct err *err)
 {
 	const struct config_auth *ca;
 	struct auth_opts ao = { 0 };
-	struct session_res *r;
+	const char *name = r->res->name;
 
-	*out = NULL;
-	if ((r = find(s, name, err)) == NULL)
-		return -1;
-	if (r->auth != NULL) {
-		*out = r->auth;
-		return 0;
-	}
 	ca = &r->res->auth;
 	switch (ca->method) {
 	case CONFIG_AUTH_KEY_ENV:
@@ -158,19 +160,39 @@ session_auth(struct session *s, const char *name, struct auth **out,
 		return err_set(err, ERR_SPEC,
 		    "resource '%s' has no usable auth method", name);
 	}
-	ao.audience = r->res->type == CONFIG_RESOURCE_OPENAI ? AUTH_ARM
-							     : AUTH_COGNITIVE;
+	ao.audience = audience;
+	/* The OpenAI data plane takes its key as "api-key". */
+	if (r->res->type == CONFIG_RESOURCE_OPENAI)
+		ao.key_header = "api-key";
 	ao.log = s->opts.log;
 	ao.log_arg = s->opts.log_arg;
-	if (auth_new(&r->auth, &ao, err) != 0)
+	if (auth_new(out, &ao, err) != 0)
 		return err_wrap(err, "resource '%s'", name);
+	return 0;
+}
+
+int
+session_auth(
+    struct session *s, const char *name, struct auth **out, struct err *err)
+{
+	struct session_res *r;
+
+	*out = NULL;
+	if ((r = find(s, name, err)) == NULL)
+		return -1;
+	if (r->auth == NULL &&
+	    make_auth(s, r,
+	        r->res->type == CONFIG_RESOURCE_OPENAI ? AUTH_ARM
+	                                               : AUTH_COGNITIVE,
+	        &r->auth, err) != 0)
+		return -1;
 	*out = r->auth;
 	return 0;
 }
 
 int
-session_language(struct session *s, const char *name, struct language **out,
-    struct err *err)
+session_language(
+    struct session *s, const char *name, struct language **out, struct err *err)
 {
 	struct language_opts lo = { 0 };
 	struct session_res *r;
@@ -198,5 +220,83 @@ session_language(struct session *s, const char *name, struct language **out,
 	if (language_new(&r->lang, &lo, err) != 0)
 		return err_wrap(err, "resource '%s'", name);
 	*out = r->lang;
+	return 0;
+}
+
+int
+session_openai(
+    struct session *s, const char *name, struct openai **out, struct err *err)
+{
+	struct openai_opts oo = { 0 };
+	struct arm_opts ao = { 0 };
+	struct session_res *r;
+	struct auth *a;
+
+	*out = NULL;
+	if ((r = find(s, name, err)) == NULL)
+		return -1;
+	if (r->oai != NULL) {
+		*out = r->oai;
+		return 0;
+	}
+	if (r->res->type != CONFIG_RESOURCE_OPENAI)
+		return err_set(err, ERR_SPEC,
+		    "resource '%s' is not an Azure OpenAI resource", name);
+	if (session_auth(s, name, &a, err) != 0)
+		return -1;
+	ao.poll_initial_ms = s->opts.oai_poll_initial_ms;
+	ao.poll_max_ms = s->opts.oai_poll_initial_ms * 8;
+	ao.conflict_base_ms = s->opts.oai_poll_initial_ms;
+	ao.pace_key = r->res->name;
+	ao.poll_timeout_ms = (long)s->cfg->settings.job_timeout_s * 1000;
+	oo.account_id = r->res->id;
+	oo.api_version = r->res->api_version;
+	oo.endpoint = s->cfg->settings.arm_endpoint;
+	oo.http = s->http;
+	oo.auth = a;
+	oo.arm = &ao;
+	if (openai_new(&r->oai, &oo, err) != 0)
+		return err_wrap(err, "resource '%s'", name);
+	*out = r->oai;
+	return 0;
+}
+
+int
+session_finetune(struct session *s, const char *name, const char *endpoint_hint,
+    struct finetune **out, struct err *err)
+{
+	struct finetune_opts fo = { 0 };
+	struct session_res *r;
+
+	*out = NULL;
+	if ((r = find(s, name, err)) == NULL)
+		return -1;
+	if (r->ft != NULL) {
+		*out = r->ft;
+		return 0;
+	}
+	if (r->res->type != CONFIG_RESOURCE_OPENAI)
+		return err_set(err, ERR_SPEC,
+		    "resource '%s' is not an Azure OpenAI resource", name);
+	fo.endpoint = r->res->endpoint ? r->res->endpoint : endpoint_hint;
+	if (fo.endpoint == NULL)
+		return err_set(err, ERR_SPEC,
+		    "resource '%s': no data-plane endpoint (set endpoint: or "
+		    "refresh the account)",
+		    name);
+	if (r->ft_auth == NULL &&
+	    make_auth(s, r, AUTH_COGNITIVE, &r->ft_auth, err) != 0)
+		return -1;
+	fo.http = s->http;
+	fo.auth = r->ft_auth;
+	fo.pace_key = r->res->name;
+	fo.poll_initial_ms = s->opts.oai_poll_initial_ms;
+	fo.poll_max_ms = s->opts.oai_poll_initial_ms > 0
+	    ? s->opts.oai_poll_initial_ms * 8
+	    : 0;
+	fo.job_timeout_ms = (long)s->cfg->settings.job_timeout_s * 1000;
+	if (finetune_new(&r->ft, &fo, err) != 0)
+		return err_wrap(err, "resource '%s'", name);
+	*out = r->ft;
 	return 0;
 }

@@ -4,6 +4,7 @@
  * and make the session of API clients with a log that respects -v/-q.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -70,12 +71,17 @@ cli_session(struct cli *cli, const struct config *cfg, struct session **out)
 {
 	struct session_opts so = { 0 };
 	struct err err = { 0 };
+	const char *env;
 
 	so.cacert = cli->cacert;
 	so.insecure = cli->insecure;
 	so.interrupted = cli->interrupted;
 	so.log = session_log;
 	so.log_arg = cli;
+	/* For the emulator, whose jobs take milliseconds: the first wait of
+	 * an Azure OpenAI poll that has no Retry-After. */
+	if ((env = getenv("STANDBY_OAI_POLL_MS")) != NULL)
+		so.oai_poll_initial_ms = strtol(env, NULL, 10);
 	if (session_new(out, cfg, &so, &err) != 0) {
 		cli_error(cli, &err);
 		return -1;
