@@ -151,6 +151,15 @@ int finetune_job_get(struct finetune *ft, const char *id, finetune_job_fn cb,
 int finetune_job_poll(struct finetune *ft, const char *id,
     finetune_job_fn progress, finetune_job_fn cb, void *arg, struct err *err);
 
+/* The account's fine-tuning jobs, newest first, following has_more/after
+ * (at most 1000 pages of 100): cb gets a JSON array of the job objects
+ * (borrowed for the call) or an error.  Returns 0 once queued (cb runs
+ * exactly once), or -1 with err set. */
+typedef void (*finetune_jobs_fn)(
+    void *arg, struct cJSON *jobs, const struct err *err);
+int finetune_jobs_list(
+    struct finetune *ft, finetune_jobs_fn cb, void *arg, struct err *err);
+
 /* ---- blocking forms ------------------------------------------------------
  * *out is the caller's (release it). */
 int finetune_file_upload_wait(struct finetune *ft, const char *filename,

@@ -151,6 +151,11 @@ typedef int (*plan_assets_hash_fn)(void *arg,
 typedef int (*plan_file_hash_fn)(void *arg, const char *path,
     char hex[SNAPSHOT_HASH_SIZE], struct err *err);
 
+/* A plan_file_hash_fn over the file system (arg unused): ERR_IO naming
+ * the path when it cannot be read or passes 512 MB. */
+int plan_hash_file(
+    void *arg, const char *path, char hex[SNAPSHOT_HASH_SIZE], struct err *err);
+
 struct plan_opts {
 	int prune;                  /* --prune */
 	const char *const *targets; /* --target values; NULL/0 = all */

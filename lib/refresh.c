@@ -8,7 +8,8 @@
  * concurrency is the service's.  A resource's rows are replaced in one
  * transaction only when everything it holds was read; a resource that
  * fails half way keeps its previous rows and is marked stale, so a flaky
- * network never makes plan believe that projects vanished.
+ * network never makes plan believe that projects vanished.  Azure OpenAI
+ * accounts are read by refresh_openai.c in the same loop.
  */
 #include <cjson/cJSON.h>
 #include <stdlib.h>
@@ -17,7 +18,7 @@
 #include "config.h"
 #include "http.h"
 #include "language.h"
-#include "refresh.h"
+#include "refresh_int.h"
 #include "session.h"
 
 struct rres;
@@ -256,25 +257,33 @@ finish(struct rres *rr)
 		state_refresh_abort(rr->sr);
 		rr->sr = NULL;
 	}
-	if (rr->failed) {
+	refresh_conclude(rr->st, rr->res->name, rr->failed ? &rr->err : NULL,
+	    rr->out, rr->opts);
+}
+
+void
+refresh_conclude(struct state *st, const char *name, const struct err *failed,
+    struct refresh_resource *out, const struct refresh_opts *opts)
+{
+	struct err e = { 0 };
+
+	if (failed != NULL) {
 		struct state_resource sres = { 0 };
 
-		rr->out->ok = 0;
-		rr->out->error = strdup(rr->err.msg);
-		rr->out->nprojects = 0;
-		if (state_mark_stale(rr->st, rr->res->name, rr->err.msg, &e) ==
-			0 &&
-		    state_get_resource(rr->st, rr->res->name, &sres, &e) == 0) {
-			rr->out->stale_since = sres.stale_since;
-			rr->out->last_good = sres.refreshed_at;
+		out->ok = 0;
+		out->error = strdup(failed->msg);
+		out->nprojects = 0;
+		if (state_mark_stale(st, name, failed->msg, &e) == 0 &&
+		    state_get_resource(st, name, &sres, &e) == 0) {
+			out->stale_since = sres.stale_since;
+			out->last_good = sres.refreshed_at;
 		}
 		state_resource_release(&sres);
 	} else {
-		rr->out->ok = 1;
+		out->ok = 1;
 	}
-	if (rr->opts != NULL && rr->opts->progress != NULL)
-		rr->opts->progress(rr->opts->progress_arg, rr->res->name,
-		    rr->out->ok, rr->out->error);
+	if (opts != NULL && opts->progress != NULL)
+		opts->progress(opts->progress_arg, name, out->ok, out->error);
 }
 
 static int
@@ -296,6 +305,7 @@ refresh_run(const struct config *cfg, struct session *sess, struct state *st,
     struct err *err)
 {
 	struct rres *rrs = NULL;
+	struct roai **oais = NULL;
 	size_t i, n = 0;
 	int rc = -1, pending;
 
@@ -307,9 +317,10 @@ refresh_run(const struct config *cfg, struct session *sess, struct state *st,
 				    "--only %s: no such resource in %s",
 				    opts->only[i], cfg->path);
 	rrs = calloc(cfg->nresources ? cfg->nresources : 1, sizeof(*rrs));
+	oais = calloc(cfg->nresources ? cfg->nresources : 1, sizeof(*oais));
 	report->v = calloc(cfg->nresources ? cfg->nresources : 1,
 	    sizeof(*report->v));
-	if (rrs == NULL || report->v == NULL) {
+	if (rrs == NULL || oais == NULL || report->v == NULL) {
 		err_set(err, ERR_NOMEM, "out of memory");
 		goto out;
 	}
@@ -319,9 +330,7 @@ refresh_run(const struct config *cfg, struct session *sess, struct state *st,
 		struct rres *rr;
 		struct err e = { 0 };
 
-		/* Azure OpenAI accounts are read by their own module. */
-		if (res->type != CONFIG_RESOURCE_LANGUAGE ||
-		    !selected(opts, res->name))
+		if (!selected(opts, res->name))
 			continue;
 		rr = &rrs[n];
 		rr->res = res;
@@ -334,6 +343,13 @@ refresh_run(const struct config *cfg, struct session *sess, struct state *st,
 		if ((rr->out->name = strdup(res->name)) == NULL) {
 			err_set(err, ERR_NOMEM, "out of memory");
 			goto out;
+		}
+		if (res->type == CONFIG_RESOURCE_OPENAI) {
+			rr->done = 1; /* the account is oais[n - 1]'s */
+			if (refresh_openai_start(&oais[n - 1], cfg, res, sess,
+			        st, opts, rr->out, &report->changes, err) != 0)
+				goto out;
+			continue;
 		}
 		if (state_refresh_begin(st, &rr->sr, res->name, err) != 0)
 			goto out;
@@ -357,13 +373,22 @@ refresh_run(const struct config *cfg, struct session *sess, struct state *st,
 	}
 
 	for (;;) {
+		long wait = 1000, t;
+
 		pending = 0;
-		for (i = 0; i < n; i++)
+		for (i = 0; i < n; i++) {
 			if (!rrs[i].done)
 				pending = 1;
+			if (oais[i] != NULL && !refresh_openai_done(oais[i])) {
+				pending = 1;
+				t = refresh_openai_tick(oais[i]);
+				if (t >= 0 && t < wait)
+					wait = t;
+			}
+		}
 		if (!pending)
 			break;
-		if (http_run(session_http(sess), 1000, err) < 0) {
+		if (http_run(session_http(sess), wait, err) < 0) {
 			/* Interrupted or broken: nothing half-read is kept. */
 			goto out;
 		}
@@ -385,6 +410,11 @@ out:
 			}
 		}
 		free(rrs);
+	}
+	if (oais != NULL) {
+		for (i = 0; i < n; i++)
+			refresh_openai_free(oais[i]);
+		free(oais);
 	}
 	if (rc != 0)
 		refresh_report_release(report);

@@ -232,6 +232,14 @@ int state_refresh_put(
 int state_refresh_commit(
     struct state_refresh *r, struct state_changes *changes, struct err *err);
 
+/* Adds an Azure OpenAI account's catalogue (models, usages, fine-tuning
+ * jobs) to the refresh (rec->resource is ignored: the refresh's is used),
+ * so that state_refresh_commit writes it in the same transaction as the
+ * account's deployments.  Copies rec; a second put replaces the first. */
+struct state_openai_catalog;
+int state_refresh_put_openai_catalog(struct state_refresh *r,
+    const struct state_openai_catalog *rec, struct err *err);
+
 /* Discards a refresh without writing.  NULL does nothing. */
 void state_refresh_abort(struct state_refresh *r);
 

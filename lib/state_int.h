@@ -50,6 +50,13 @@ int state_coldup(sqlite3_stmt *stmt, int i, char **out);
 /* Binds s (NULL binds SQL NULL), copied. */
 int state_bind_text(sqlite3_stmt *stmt, int i, const char *s);
 
+/* Inserts or replaces an openai catalogue inside the caller's
+ * transaction; *changed says whether its contents differ from the row
+ * (or there was none).  The caller bumps the revision. */
+struct state_openai_catalog;
+int state_openai_catalog_write(struct state *st,
+    const struct state_openai_catalog *rec, int *changed, struct err *err);
+
 /* The current time in Unix seconds. */
 int64_t state_now(void);
 

@@ -544,6 +544,7 @@ struct state_refresh {
 	struct state *st;
 	char *resource;
 	struct state_objects objs; /* in the order put */
+	struct state_openai_catalog cat; /* .resource NULL: none put */
 };
 
 int
@@ -617,8 +618,29 @@ state_refresh_abort(struct state_refresh *r)
 	if (r == NULL)
 		return;
 	state_objects_release(&r->objs);
+	state_openai_catalog_release(&r->cat);
 	free(r->resource);
 	free(r);
+}
+
+int
+state_refresh_put_openai_catalog(struct state_refresh *r,
+    const struct state_openai_catalog *rec, struct err *err)
+{
+	struct state_openai_catalog c = { 0 };
+
+	if ((c.resource = strdup(r->resource)) == NULL ||
+	    (rec->region != NULL && (c.region = strdup(rec->region)) == NULL) ||
+	    (rec->models != NULL && (c.models = strdup(rec->models)) == NULL) ||
+	    (rec->usages != NULL && (c.usages = strdup(rec->usages)) == NULL) ||
+	    (rec->finetunes != NULL &&
+	        (c.finetunes = strdup(rec->finetunes)) == NULL)) {
+		state_openai_catalog_release(&c);
+		return err_set(err, ERR_NOMEM, "out of memory");
+	}
+	state_openai_catalog_release(&r->cat);
+	r->cat = c;
+	return 0;
 }
 
 /* Orders by kind, project, name, then by the order put (the index kept in
@@ -901,6 +923,14 @@ state_refresh_commit(
 		if (replace_kind(st, &kinds[k], r->resource, v + start,
 		        i - start, now, changes, &changed, err) != 0)
 			goto fail;
+	}
+	if (r->cat.resource != NULL) {
+		int cat_changed;
+
+		if (state_openai_catalog_write(
+		        st, &r->cat, &cat_changed, err) != 0)
+			goto fail;
+		changed |= cat_changed;
 	}
 	if (mark_fresh(st, r->resource, now, &was_stale, err) != 0)
 		goto fail;

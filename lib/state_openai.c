@@ -66,24 +66,22 @@ out:
 }
 
 int
-state_put_openai_catalog(struct state *st,
-    const struct state_openai_catalog *rec, struct err *err)
+state_openai_catalog_write(struct state *st,
+    const struct state_openai_catalog *rec, int *changed, struct err *err)
 {
 	sqlite3_stmt *stmt = NULL;
-	int changed, rc = -1;
+	int rc = -1;
 
 	if (rec->resource == NULL)
 		return err_set(err, ERR_SPEC, "openai catalogue: no resource");
-	if (state_begin(st, err) != 0)
+	if (catalog_changed(st, rec, changed, err) != 0)
 		return -1;
-	if (catalog_changed(st, rec, &changed, err) != 0)
-		goto out;
 	if (state_prepare(st, &stmt,
 	        "INSERT OR REPLACE INTO openai_catalogs (resource, region, "
 	        "models, usages, finetunes, refreshed_at) VALUES "
 	        "(?, ?, ?, ?, ?, ?)",
 	        err) != 0)
-		goto out;
+		return -1;
 	state_bind_text(stmt, 1, rec->resource);
 	state_bind_text(stmt, 2, rec->region);
 	state_bind_text(stmt, 3, rec->models);
@@ -94,13 +92,30 @@ state_put_openai_catalog(struct state *st,
 		state_sqlerr(st, err, "writing an openai catalogue");
 		goto out;
 	}
+	rc = 0;
+out:
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+int
+state_put_openai_catalog(
+    struct state *st, const struct state_openai_catalog *rec, struct err *err)
+{
+	int changed, rc = -1;
+
+	if (rec->resource == NULL)
+		return err_set(err, ERR_SPEC, "openai catalogue: no resource");
+	if (state_begin(st, err) != 0)
+		return -1;
+	if (state_openai_catalog_write(st, rec, &changed, err) != 0)
+		goto out;
 	if (changed && state_bump_revision(st, err) != 0)
 		goto out;
 	if (state_commit(st, err) != 0)
 		goto out;
 	rc = 0;
 out:
-	sqlite3_finalize(stmt);
 	state_rollback(st);
 	return rc;
 }

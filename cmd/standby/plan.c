@@ -248,6 +248,7 @@ plan_main(struct cli *cli, int argc, char **argv)
 		{ "detailed-exitcode", no_argument, NULL, 'd' },
 		{ "target", required_argument, NULL, 't' },
 		{ "prune", no_argument, NULL, 'p' },
+		{ "allow-partial", no_argument, NULL, 'a' },
 		{ "refresh", required_argument, NULL, 'r' },
 		{ "expiry-window", required_argument, NULL, 'w' },
 		{ "help", no_argument, NULL, 'h' },
@@ -294,6 +295,9 @@ plan_main(struct cli *cli, int argc, char **argv)
 		case 'p':
 			po.prune = 1;
 			break;
+		case 'a':
+			po.allow_partial = 1;
+			break;
 		case 'r':
 			if (parse_bool(optarg, &refresh) != 0) {
 				cli_errorf(cli,
@@ -320,6 +324,7 @@ plan_main(struct cli *cli, int argc, char **argv)
 	po.refreshed = refresh;
 	po.standby_version = STANDBY_VERSION;
 	po.assets_hash = hash_assets;
+	po.file_hash = plan_hash_file;
 	if (plan_now(&po.now, &err) != 0) {
 		cli_error(cli, &err);
 		return EXIT_ERROR;
@@ -389,6 +394,7 @@ const struct cmd cmd_plan = {
 	.name = "plan",
 	.usage = "plan [-f FILE] [-o plan.json] [--format text|markdown|json] "
 	         "[--detailed-exitcode] [--target PROJECT ...] [--prune] "
+	         "[--allow-partial] "
 	         "[--refresh=false] [--expiry-window DURATION]",
 	.summary = "show what apply would change, and why",
 	.help =
@@ -406,6 +412,12 @@ const struct cmd cmd_plan = {
 	    "standby.yaml no longer lists\n"
 	    "                             (never those of protect: true "
 	    "projects)\n"
+	    "      --allow-partial        an Azure OpenAI pre-flight "
+	    "shortfall (model, SKU or\n"
+	    "                             quota missing in a region) is a "
+	    "warning and leaves\n"
+	    "                             those deployments out, instead of "
+	    "an error\n"
 	    "      --refresh=false        plan from the state cache without "
 	    "reading Azure\n"
 	    "      --expiry-window DUR    redeploy what expires within DUR "

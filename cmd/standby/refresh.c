@@ -26,7 +26,8 @@ change_sym(enum state_change_type t)
 }
 
 static void
-print_report(struct cli *cli, const struct refresh_report *r)
+print_report(
+    struct cli *cli, const struct config *cfg, const struct refresh_report *r)
 {
 	char when[32], since[32];
 	size_t i;
@@ -35,8 +36,15 @@ print_report(struct cli *cli, const struct refresh_report *r)
 		const struct refresh_resource *rr = &r->v[i];
 
 		if (rr->ok) {
-			fprintf(cli->out, "%s: %zu project%s\n", rr->name,
-			    rr->nprojects, rr->nprojects == 1 ? "" : "s");
+			const struct config_resource *res =
+			    config_resource_find(cfg, rr->name);
+			const char *what =
+			    res != NULL && res->type == CONFIG_RESOURCE_OPENAI
+			    ? "deployment"
+			    : "project";
+
+			fprintf(cli->out, "%s: %zu %s%s\n", rr->name,
+			    rr->nprojects, what, rr->nprojects == 1 ? "" : "s");
 			continue;
 		}
 		cli_format_time(rr->last_good, when, sizeof(when));
@@ -56,6 +64,16 @@ print_report(struct cli *cli, const struct refresh_report *r)
 	for (i = 0; i < r->changes.n; i++) {
 		const struct state_change *c = &r->changes.v[i];
 
+		if (c->kind == STATE_OPENAI_DEPLOYMENT) {
+			/* The address "state show" takes. */
+			fprintf(cli->out, "  %s %s %s/deployments/%s",
+			    change_sym(c->type), state_kind_name(c->kind),
+			    c->resource, c->name);
+			if (c->type == STATE_MODIFIED && c->fields != NULL)
+				fprintf(cli->out, " (%s)", c->fields);
+			fputc('\n', cli->out);
+			continue;
+		}
 		fprintf(cli->out, "  %s %s %s/%s%s%s", change_sym(c->type),
 		    state_kind_name(c->kind), c->resource,
 		    c->project ? c->project : c->name,
@@ -115,7 +133,7 @@ refresh_main(struct cli *cli, int argc, char **argv)
 		cli_error(cli, &err);
 		goto out;
 	}
-	print_report(cli, &report);
+	print_report(cli, cfg, &report);
 	rc = report.nfailed ? EXIT_ERROR : EXIT_OK;
 out:
 	refresh_report_release(&report);

@@ -4,9 +4,10 @@
 # is left to do.
 . ./e2e/lib.sh
 . ./e2e/oai_lib.sh
+. ./e2e/oai_apply_lib.sh
 oai_setup
 write_cfg() {
-	oai_config <<YAML
+	oai_apply_config <<YAML
 openai:
   chat:
     model: { name: gpt-4o, version: "2024-08-06" }

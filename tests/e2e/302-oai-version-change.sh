@@ -3,9 +3,10 @@
 # version in both regions (the capacity kept), then nothing is left.
 . ./e2e/lib.sh
 . ./e2e/oai_lib.sh
+. ./e2e/oai_apply_lib.sh
 oai_setup
 write_cfg() {
-	oai_config <<YAML
+	oai_apply_config <<YAML
 openai:
   chat:
     model: { name: gpt-4o, version: "$1" }

@@ -3,8 +3,9 @@
 # operation; a protected one is kept; without --prune nothing is deleted.
 . ./e2e/lib.sh
 . ./e2e/oai_lib.sh
+. ./e2e/oai_apply_lib.sh
 oai_setup
-oai_config <<YAML
+oai_apply_config <<YAML
 openai:
   chat:
     model: { name: gpt-4o, version: "2024-08-06" }
@@ -18,7 +19,7 @@ YAML
 run standby apply -f "$CFG" --auto-approve
 expect_exit 0
 # "old" is no longer wanted
-oai_config <<YAML
+oai_apply_config <<YAML
 openai:
   chat:
     model: { name: gpt-4o, version: "2024-08-06" }

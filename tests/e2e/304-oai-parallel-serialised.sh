@@ -5,8 +5,9 @@
 # for (409 retried), not reported as a failure.
 . ./e2e/lib.sh
 . ./e2e/oai_lib.sh
+. ./e2e/oai_apply_lib.sh
 oai_setup --job-time deployment=1s
-oai_config <<YAML
+oai_apply_config <<YAML
 openai:
   a1: { model: { name: gpt-4o, version: "2024-08-06" }, sku: { name: GlobalStandard, capacity: 5 }, accounts: [east, west] }
   a2: { model: { name: gpt-4o, version: "2024-08-06" }, sku: { name: GlobalStandard, capacity: 5 }, accounts: [east, west] }

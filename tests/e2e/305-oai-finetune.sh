@@ -4,10 +4,11 @@
 # of the training data retrains in both regions and deploys the new model.
 . ./e2e/lib.sh
 . ./e2e/oai_lib.sh
+. ./e2e/oai_apply_lib.sh
 oai_setup
 mkdir -p "$T/data"
 cp "$FIXTURES/finetune/train.jsonl" "$FIXTURES/finetune/valid.jsonl" "$T/data/"
-oai_config <<YAML
+oai_apply_config <<YAML
 openai:
   bot:
     fine_tune:

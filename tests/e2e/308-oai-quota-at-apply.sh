@@ -4,8 +4,9 @@
 # region's chain still succeeds (exit 1).
 . ./e2e/lib.sh
 . ./e2e/oai_lib.sh
+. ./e2e/oai_apply_lib.sh
 oai_setup
-oai_config <<YAML
+oai_apply_config <<YAML
 openai:
   chat:
     model: { name: gpt-4o, version: "2024-08-06" }

@@ -5,10 +5,11 @@
 # the job runs (its id journalled) is resumed by polling the same job.
 . ./e2e/lib.sh
 . ./e2e/oai_lib.sh
+. ./e2e/oai_apply_lib.sh
 oai_setup --job-time finetune=1s
 mkdir -p "$T/data"
 cp "$FIXTURES/finetune/train.jsonl" "$T/data/"
-oai_config east <<YAML
+oai_apply_config east <<YAML
 openai:
   bot:
     fine_tune:
