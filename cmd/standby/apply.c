@@ -150,10 +150,9 @@ on_event(void *arg, const struct apply_event *ev)
 	fflush(out);
 }
 
-/* plan_file_hash_fn: a fine-tune's training or validation file. */
 static int
-file_hash(void *arg, const char *path, char hex[SNAPSHOT_HASH_SIZE],
-    struct err *err)
+assets_hash(void *arg, const struct config_project *project,
+    char hex[SNAPSHOT_HASH_SIZE], struct err *err)
 {
 	struct buf data = { .max = (size_t)1 << 30 };
 	unsigned char d[32];
@@ -162,12 +161,12 @@ file_hash(void *arg, const char *path, char hex[SNAPSHOT_HASH_SIZE],
 	size_t n;
 
 	(void)arg;
-	if ((fp = fopen(path, "rb")) == NULL)
-		return err_errno(err, path);
+	if ((fp = fopen(project->assets_path, "rb")) == NULL)
+		return err_errno(err, project->assets_path);
 	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
 		buf_add(&data, chunk, n);
 	fclose(fp);
-	if (buf_check(&data, err, path) != 0 ||
+	if (buf_check(&data, err, project->assets_path) != 0 ||
 	    sha256_digest(data.data ? data.data : "", data.len, d) != 0) {
 		buf_release(&data);
 		return -1;
@@ -175,13 +174,6 @@ file_hash(void *arg, const char *path, char hex[SNAPSHOT_HASH_SIZE],
 	sha256_hex(d, hex);
 	buf_release(&data);
 	return 0;
-}
-
-static int
-assets_hash(void *arg, const struct config_project *project,
-    char hex[SNAPSHOT_HASH_SIZE], struct err *err)
-{
-	return file_hash(arg, project->assets_path, hex, err);
 }
 
 /* Refreshes every declared resource (only NULL) or the ones named, so the
@@ -229,7 +221,7 @@ make_plan(struct cli *cli, const struct config *cfg, struct state *st,
 	po.refreshed = 1;
 	po.standby_version = STANDBY_VERSION;
 	po.assets_hash = assets_hash;
-	po.file_hash = file_hash;
+	po.file_hash = plan_hash_file;
 	if (plan_build(out, cfg, &cache.view, &po, &err) != 0)
 		goto out;
 	rc = 0;
