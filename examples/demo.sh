@@ -161,6 +161,8 @@ jq -r '.resources | to_entries[] | "    \(.key)  \(.value.region)  \(.value.id)"
 # The accounts' ids, data-plane endpoints, ARM and Entra ID pointed at the
 # emulator; azure-cli (no az here) replaced by the emulator's client.
 export AOAI_CLIENT_SECRET=demo-aoai-secret
+# AZURE_AUTHORITY_HOST wins over settings.authority_host: this emulator's.
+export AZURE_AUTHORITY_HOST="$(jq -r .authority "$EP2")"
 subst=""
 for n in $(jq -r '.resources | keys[]' "$EP2"); do
 	id=$(jq -r --arg n "$n" '.resources[$n].id' "$EP2")
@@ -175,6 +177,7 @@ cat >> "$DEMO/openai-bcdr.yaml" <<YAML
   arm_endpoint: $(jq -r .arm "$EP2")
   authority_host: $(jq -r .authority "$EP2")
   state: .standby/openai.db
+  rate_limits: { get_per_minute: 600, post_per_minute: 60 }
 YAML
 cfg=$DEMO/openai-bcdr.yaml
 say "standby plan -f openai-bcdr.yaml"
