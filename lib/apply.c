@@ -634,8 +634,8 @@ make_target(struct anode *n)
 		buf_addf(&b, "%s/deployments/%s", n->resource,
 		    n->deployment ? n->deployment : "");
 	else
-		buf_addf(&b, "%s/%s", n->resource,
-		    n->project ? n->project : "");
+		buf_addf(
+		    &b, "%s/%s", n->resource, n->project ? n->project : "");
 	if (n->k == AK_TRAIN && n->label != NULL)
 		buf_addf(&b, "/models/%s", n->label);
 	else if ((n->k == AK_DEPLOY || n->k == AK_DELETE_DEPLOYMENT) &&
