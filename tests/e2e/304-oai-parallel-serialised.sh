@@ -6,18 +6,22 @@
 . ./e2e/lib.sh
 . ./e2e/oai_lib.sh
 . ./e2e/oai_apply_lib.sh
-oai_setup --job-time deployment=1s
+oai_setup --job-time deployment=500ms
 oai_apply_config <<YAML
 openai:
   a1: { model: { name: gpt-4o, version: "2024-08-06" }, sku: { name: GlobalStandard, capacity: 5 }, accounts: [east, west] }
   a2: { model: { name: gpt-4o, version: "2024-08-06" }, sku: { name: GlobalStandard, capacity: 5 }, accounts: [east, west] }
   a3: { model: { name: gpt-4o, version: "2024-08-06" }, sku: { name: GlobalStandard, capacity: 5 }, accounts: [east, west] }
 YAML
-# someone else's write holds east when the apply starts
+run standby plan -f "$CFG" -o "$T/plan.json"
+expect_exit 0
+# someone else's write (3 s long) holds east when the apply starts
+emu_ctl POST /job-time '{"deployment":"3s"}' > /dev/null
 printf '{"sku":{"name":"Standard","capacity":1},"properties":{"model":{"format":"OpenAI","name":"gpt-4o"}}}' > "$T/other.json"
 emu_arm_call PUT "$(emu_account_id east)/deployments/other?api-version=2024-10-01" "$T/other.json" > /dev/null
 [ "$(cat "$T/emu.status")" = 201 ] || fail "foreign PUT: $(cat "$T/emu.status")"
-run standby apply -f "$CFG" --auto-approve --parallelism 4
+emu_ctl POST /job-time '{"deployment":"500ms"}' > /dev/null
+run standby apply "$T/plan.json" --parallelism 4
 expect_exit 0
 expect_stdout_contains 'Apply complete: 6 succeeded, 0 failed'
 emu_requests > "$T/log.json"
