@@ -19,9 +19,11 @@
 #include "planfile.h"
 #include "timeutil.h"
 
-/* One row of the report while it is made. */
+/* One row of the report while it is made: a project on a resource, or
+ * (co set, cp NULL) an Azure OpenAI deployment on one of its accounts. */
 struct unit {
 	const struct config_project *cp;
+	const struct config_openai *co;
 	const char *resource;
 	const char *role; /* "source" or "replica" */
 	const struct state_replication *rec;
@@ -141,7 +143,21 @@ find_unit(struct dctx *d, const char *project, const char *res)
 	size_t i;
 
 	for (i = 0; i < d->nunits; i++)
-		if (strcmp(d->units[i].cp->name, project) == 0 &&
+		if (d->units[i].cp != NULL &&
+		    strcmp(d->units[i].cp->name, project) == 0 &&
+		    strcmp(d->units[i].resource, res) == 0)
+			return &d->units[i];
+	return NULL;
+}
+
+static struct unit *
+find_oai_unit(struct dctx *d, const char *deployment, const char *res)
+{
+	size_t i;
+
+	for (i = 0; i < d->nunits; i++)
+		if (d->units[i].co != NULL &&
+		    strcmp(d->units[i].co->name, deployment) == 0 &&
 		    strcmp(d->units[i].resource, res) == 0)
 			return &d->units[i];
 	return NULL;
@@ -260,6 +276,8 @@ expiry_findings(struct dctx *d, struct unit *u)
 	size_t k, i, n;
 	cJSON *f;
 
+	if (u->cp == NULL)
+		return;
 	for (k = 0; k < 2; k++) {
 		o = find_objs(d, kinds[k], u->resource, u->cp->name, NULL, &n);
 		for (i = 0; i < n; i++) {
@@ -431,6 +449,62 @@ deep_compare(struct dctx *d, struct unit *u)
 	return 0;
 }
 
+/* The finding code of an Azure OpenAI plan reason: the planner's codes
+ * are findings already, but for the retrain ("the fine-tuned model is
+ * stale") and the consequences (NULL: not reported again). */
+static const char *
+oai_code(const char *code)
+{
+	if (strcmp(code, "dependency") == 0 || strcmp(code, "not_desired") == 0)
+		return NULL;
+	if (strcmp(code, "finetune_data_changed") == 0)
+		return "finetune_stale";
+	return code;
+}
+
+/* Turns an Azure OpenAI action into a finding on its unit, with what
+ * standby.yaml wants ("desired") and what the account has ("live").
+ * Returns 1 when a was an OpenAI action (reported or not), else 0. */
+static int
+oai_finding(struct dctx *d, const cJSON *a, struct buf *addr)
+{
+	const cJSON *t = planfile_get(a, "target");
+	const cJSON *reason = planfile_get(a, "reason");
+	const char *type = planfile_str(t, "type"), *code, *kind;
+	const cJSON *v;
+	struct unit *u;
+	cJSON *f;
+
+	if (type == NULL || strcmp(type, "openai") != 0)
+		return 0;
+	kind = planfile_str(a, "kind");
+	code = oai_code(planfile_str(reason, "code"));
+	u = find_oai_unit(
+	    d, planfile_str(t, "deployment"), planfile_str(t, "resource"));
+	if (code == NULL || u == NULL)
+		return 1;
+	buf_reset(addr);
+	buf_addf(addr, "%s/deployments/%s", planfile_str(t, "resource"),
+	    planfile_str(t, "deployment"));
+	f = add_finding(
+	    d, u, code, buf_str(addr), "%s", planfile_str(reason, "message"));
+	add_str(d, f, "plan_action", planfile_str(a, "id"));
+	add_str(d, f, "plan_reason", planfile_str(reason, "code"));
+	if (f == NULL)
+		return 1;
+	if (strcmp(kind, "finetune") != 0) {
+		if ((v = planfile_get(a, "after")) != NULL &&
+		    cJSON_IsObject(v) &&
+		    !cJSON_AddItemToObject(f, "desired", cJSON_Duplicate(v, 1)))
+			d->nomem = 1;
+		if ((v = planfile_get(a, "before")) != NULL &&
+		    cJSON_IsObject(v) &&
+		    !cJSON_AddItemToObject(f, "live", cJSON_Duplicate(v, 1)))
+			d->nomem = 1;
+	}
+	return 1;
+}
+
 static void
 plan_findings(struct dctx *d, const cJSON *plan)
 {
@@ -470,6 +544,8 @@ plan_findings(struct dctx *d, const cJSON *plan)
 		code = planfile_str(reason, "code");
 		P = planfile_str(t, "project");
 		R = planfile_str(t, "resource");
+		if (oai_finding(d, a, &addr))
+			continue;
 		if (strcmp(kind, "export") == 0 || P == NULL ||
 		    (u = find_unit(d, P, R)) == NULL ||
 		    consequence(u, kind, code))
@@ -501,6 +577,8 @@ make_units(struct dctx *d)
 
 	for (i = 0; i < d->cfg->nprojects; i++)
 		n += d->cfg->projects[i].nreplicas + 1;
+	for (i = 0; i < d->cfg->nopenai; i++)
+		n += d->cfg->openai[i].non;
 	if ((d->units = calloc(n + 1, sizeof(*d->units))) == NULL)
 		return -1;
 	for (i = 0; i < d->cfg->nprojects; i++) {
@@ -518,6 +596,13 @@ make_units(struct dctx *d)
 			d->units[d->nunits++].role = "replica";
 		}
 	}
+	/* Azure OpenAI: a row per deployment and account, primary first. */
+	for (i = 0; i < d->cfg->nopenai; i++)
+		for (j = 0; j < d->cfg->openai[i].non; j++) {
+			d->units[d->nunits].co = &d->cfg->openai[i];
+			d->units[d->nunits].resource = d->cfg->openai[i].on[j];
+			d->units[d->nunits++].role = "deployment";
+		}
 	for (i = 0; i < d->nunits; i++)
 		if ((d->units[i].findings = cJSON_CreateArray()) == NULL)
 			return -1;
@@ -532,9 +617,12 @@ unit_json(struct dctx *d, struct unit *u)
 
 	if (o == NULL)
 		return NULL;
-	add_str(d, o, "project", u->cp->name);
-	add_str(d, o, "key", u->cp->key);
-	add_str(d, o, "kind", config_kind_name(u->cp->kind));
+	add_str(d, o, "project", u->cp ? u->cp->name : u->co->name);
+	add_str(d, o, "key", u->cp ? u->cp->key : u->co->key);
+	add_str(d, o, "kind",
+	    u->cp                  ? config_kind_name(u->cp->kind)
+	        : u->co->fine_tune ? "openai-fine-tuned"
+	                           : "openai");
 	add_str(d, o, "resource", u->resource);
 	add_str(d, o, "region", region_of(d, u->resource));
 	add_str(d, o, "role", u->role);
@@ -583,6 +671,52 @@ resources_json(struct dctx *d)
 		add_str(d, o, "error", s != NULL ? s->stale_error : NULL);
 	}
 	return arr;
+}
+
+/* The view drift plans from: the OpenAI catalogues without the region's
+ * models and usages.  Drift compares what is with what should be; whether
+ * a region has room for it is plan's pre-flight, and a shortfall must not
+ * hide (or fail on) a deployment that is missing.  The fine-tuning jobs
+ * stay: they tell a fine-tuned model that vanished.  *cats is the
+ * caller's (free()); the strings are view's. */
+static int
+oai_view(const struct plan_view *view, struct plan_view *out,
+    struct state_openai_catalog **cats)
+{
+	size_t i;
+
+	*out = *view;
+	*cats = NULL;
+	if (view->noai_catalogs == 0)
+		return 0;
+	if ((*cats = calloc(view->noai_catalogs, sizeof(**cats))) == NULL)
+		return -1;
+	for (i = 0; i < view->noai_catalogs; i++) {
+		(*cats)[i] = view->oai_catalogs[i];
+		(*cats)[i].models = NULL;
+		(*cats)[i].usages = NULL;
+	}
+	out->oai_catalogs = *cats;
+	return 0;
+}
+
+/* The plan's warnings less preflight_unchecked, which oai_view causes. */
+static cJSON *
+warnings_of(const cJSON *plan)
+{
+	cJSON *w = cJSON_Duplicate(planfile_get(plan, "warnings"), 1), *it,
+	      *next;
+
+	if (w == NULL)
+		return cJSON_CreateArray();
+	for (it = w->child; it != NULL; it = next) {
+		const char *code = planfile_str(it, "code");
+
+		next = it->next;
+		if (code != NULL && strcmp(code, "preflight_unchecked") == 0)
+			cJSON_Delete(cJSON_DetachItemViaPointer(w, it));
+	}
+	return w;
 }
 
 static int
@@ -648,8 +782,7 @@ report_json(struct dctx *d, const cJSON *plan, cJSON **out)
 		}
 	}
 	cJSON_AddItemToObject(doc, "resources", resources_json(d));
-	cJSON_AddItemToObject(doc, "warnings",
-	    cJSON_Duplicate(planfile_get(plan, "warnings"), 1));
+	cJSON_AddItemToObject(doc, "warnings", warnings_of(plan));
 	cJSON_AddItemToObject(doc, "units", units);
 	if (d->nomem) {
 		cJSON_Delete(doc);
@@ -669,6 +802,8 @@ drift_build(cJSON **out, const struct config *cfg, const struct plan_view *view,
     const struct drift_opts *opts, struct err *err)
 {
 	struct plan_opts po = { 0 };
+	struct plan_view pview;
+	struct state_openai_catalog *cats = NULL;
 	struct dctx d = { 0 };
 	cJSON *plan = NULL;
 	size_t i;
@@ -685,8 +820,14 @@ drift_build(cJSON **out, const struct config *cfg, const struct plan_view *view,
 	po.assets_hash = opts->assets_hash;
 	po.assets_arg = opts->assets_arg;
 	po.missing_source_ok = 1;
-	if (plan_build(&plan, cfg, view, &po, err) != 0)
+	po.file_hash = opts->file_hash;
+	po.file_hash_arg = opts->file_hash_arg;
+	if (oai_view(view, &pview, &cats) != 0)
+		goto nomem;
+	if (plan_build(&plan, cfg, &pview, &po, err) != 0) {
+		free(cats);
 		return err_wrap(err, "making the plan to compare with");
+	}
 	d.objs = calloc(view->nobjects + 1, sizeof(*d.objs));
 	if (d.objs == NULL || make_units(&d) != 0)
 		goto nomem;
@@ -697,7 +838,7 @@ drift_build(cJSON **out, const struct config *cfg, const struct plan_view *view,
 		struct unit *u = &d.units[i];
 
 		unreachable_finding(&d, u);
-		if (strcmp(u->role, "source") == 0 &&
+		if (u->cp != NULL && strcmp(u->role, "source") == 0 &&
 		    find_obj(&d, STATE_PROJECT, u->resource, u->cp->name,
 		        u->cp->name) == NULL)
 			add_finding(&d, u, "source_missing", u->resource,
@@ -718,6 +859,7 @@ out:
 		cJSON_Delete(d.units[i].findings);
 	free(d.units);
 	free(d.objs);
+	free(cats);
 	cJSON_Delete(plan);
 	return rc;
 }

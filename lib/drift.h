@@ -44,6 +44,17 @@
  * resource could not be read) or "drift".  The report's status is
  * "in_sync" when every unit is.
  *
+ * Azure OpenAI: one row per openai: entry and account (role
+ * "deployment", kind "openai" or "openai-fine-tuned", project = the
+ * deployment name), with the OpenAI planner's codes as findings
+ * (deployment_missing, capacity_changed, version_changed,
+ * upgrade_option_changed, rai_policy_changed, sku_changed, model_changed,
+ * finetune_missing; finetune_data_changed becomes finetune_stale), each
+ * with "desired" and "live" (the plan action's after and before).  The
+ * plan is made without the regions' models and usages: pre-flight is
+ * plan's business, and a quota shortfall must not hide a missing
+ * deployment.
+ *
  * --deep (struct drift_deep): the caller exported the source projects
  * (drift_deep_export); a replica with a replication record is compared by
  * the hash of the source's export against the record's snapshot, one
@@ -91,6 +102,8 @@ struct drift_opts {
 	plan_assets_hash_fn assets_hash; /* as for plan_build */
 	void *assets_arg;
 	const struct drift_deep *deep; /* NULL: trust the timestamps */
+	plan_file_hash_fn file_hash;   /* as for plan_build (fine-tunes) */
+	void *file_hash_arg;
 };
 
 /* Builds the drift report of cfg against view.  On success *out is the

@@ -28,13 +28,13 @@ plan_hash_file(
 
 	(void)arg;
 	if ((fp = fopen(path, "rb")) == NULL)
-		return err_set(err, ERR_IO, "cannot read '%s': %s", path,
-		    strerror(errno));
+		return err_set(
+		    err, ERR_IO, "cannot read '%s': %s", path, strerror(errno));
 	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
 		buf_add(&data, chunk, n);
 	if (ferror(fp)) {
-		err_set(err, ERR_IO, "cannot read '%s': %s", path,
-		    strerror(errno));
+		err_set(
+		    err, ERR_IO, "cannot read '%s': %s", path, strerror(errno));
 		goto out;
 	}
 	if (buf_check(&data, err, "reading a fine-tuning file") != 0) {

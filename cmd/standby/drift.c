@@ -277,6 +277,7 @@ drift_main(struct cli *cli, int argc, char **argv)
 		goto out;
 	dopts.standby_version = STANDBY_VERSION;
 	dopts.assets_hash = cli_hash_assets;
+	dopts.file_hash = plan_hash_file;
 	if (cli_open_state(cli, cfg, refresh ? STATE_OPEN_CREATE : 0, &st) !=
 	        0 ||
 	    (refresh && cli_refresh_all(cli, cfg, st) != 0))
