@@ -135,9 +135,63 @@ for ex in clu-failover text-classification; do
 	    die "the second plan still has changes"
 done
 
+# examples/openai-bcdr.yaml: a second emulator holds its two Azure OpenAI
+# accounts (ARM, and each account's fine-tuning data plane).  ARM answers
+# with Retry-After: 1, as Azure does, so polls are paced like in Azure.
+say "Starting a second standby-emulator with the Azure OpenAI accounts of openai-bcdr.yaml"
+EP2=$DEMO/endpoints-openai.json
+"$BUILD/standby-emulator" --tls --endpoints-file "$EP2" \
+    --resource openai:contoso-aoai-east@eastus \
+    --resource openai:contoso-aoai-west@westus3 \
+    --client demo-aoai-client=demo-aoai-secret \
+    --job-time all=300ms --retry-after 1 > "$DEMO/emulator-openai.log" 2>&1 &
+EMU2_PID=$!
+stop2() { kill "$EMU2_PID" 2>/dev/null || true; }
+[ "$KEEP" = --keep ] || trap 'stop; stop2' EXIT
+trap 'stop; stop2; exit 130' INT TERM
+i=0
+while [ ! -s "$EP2" ]; do
+	kill -0 "$EMU2_PID" 2>/dev/null || die "the emulator exited: $(cat "$DEMO/emulator-openai.log")"
+	i=$((i + 1))
+	[ $i -lt 300 ] || die "the emulator did not start"
+	sleep 0.1
+done
+CA2=$(jq -r .cacert "$EP2")
+jq -r '.resources | to_entries[] | "    \(.key)  \(.value.region)  \(.value.id)"' "$EP2"
+# The accounts' ids, data-plane endpoints, ARM and Entra ID pointed at the
+# emulator; azure-cli (no az here) replaced by the emulator's client.
+export AOAI_CLIENT_SECRET=demo-aoai-secret
+# AZURE_AUTHORITY_HOST wins over settings.authority_host: this emulator's.
+export AZURE_AUTHORITY_HOST="$(jq -r .authority "$EP2")"
+subst=""
+for n in $(jq -r '.resources | keys[]' "$EP2"); do
+	id=$(jq -r --arg n "$n" '.resources[$n].id' "$EP2")
+	ep=$(jq -r --arg n "$n" '.resources[$n].endpoint' "$EP2")
+	subst="$subst -e s#/subscriptions/.*/accounts/$n\$#$id# -e s#https://$n\.openai\.azure\.com#$ep#"
+done
+tenant=$(jq -r .tenant "$EP2")
+# shellcheck disable=SC2086 # $subst is a list of sed arguments
+sed $subst -e "s#auth: { entra: azure-cli }#auth: { entra: client-credentials, tenant_id: $tenant, client_id: demo-aoai-client, client_secret_env: AOAI_CLIENT_SECRET }#" \
+    "$TOP/examples/openai-bcdr.yaml" > "$DEMO/openai-bcdr.yaml"
+cat >> "$DEMO/openai-bcdr.yaml" <<YAML
+  arm_endpoint: $(jq -r .arm "$EP2")
+  authority_host: $(jq -r .authority "$EP2")
+  state: .standby/openai.db
+  rate_limits: { get_per_minute: 600, post_per_minute: 60 }
+YAML
+cfg=$DEMO/openai-bcdr.yaml
+say "standby plan -f openai-bcdr.yaml"
+"$SB" --cacert "$CA2" plan -f "$cfg"
+say "standby apply -f openai-bcdr.yaml --auto-approve"
+STANDBY_OAI_POLL_MS=200 "$SB" --cacert "$CA2" apply -f "$cfg" --auto-approve
+say "standby plan -f openai-bcdr.yaml (again: nothing should be left to do)"
+"$SB" --cacert "$CA2" plan -f "$cfg" --detailed-exitcode ||
+    die "the second plan still has changes"
+
 say "Done. Where to look next:"
 cat <<TXT
-  the configurations      $DEMO/clu-failover.yaml, $DEMO/text-classification.yaml
+  the configurations      $DEMO/clu-failover.yaml, $DEMO/text-classification.yaml,
+                          $DEMO/openai-bcdr.yaml
   the state file          $DEMO/.standby/state.db
                           (standby state list -f $DEMO/clu-failover.yaml)
   the emulator's log      curl --cacert $CA $(jq -r .control "$EP")/requests
@@ -145,6 +199,6 @@ cat <<TXT
   more                    README.md ("Commands"), standby help
 TXT
 if [ "$KEEP" = --keep ]; then
-	echo "  The emulator keeps running (pid $EMU_PID); the keys are in $EP."
-	echo "  Stop it with: kill $EMU_PID"
+	echo "  The emulators keep running (pids $EMU_PID, $EMU2_PID); the keys are in $EP."
+	echo "  Stop them with: kill $EMU_PID $EMU2_PID"
 fi

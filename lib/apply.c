@@ -15,6 +15,7 @@
 #include <cjson/cJSON.h>
 
 #include "apply_int.h"
+#include "arm.h"
 #include "config.h"
 #include "http.h"
 #include "planfile.h"
@@ -53,6 +54,17 @@ node_free(struct anode *n)
 	free(n->job_url);
 	free(n->result_url);
 	free(n->source_modified);
+	free(n->oai_key);
+	free(n->method);
+	free(n->body);
+	free(n->model_name);
+	free(n->data_hash);
+	free(n->settings_hash);
+	free(n->train_sha);
+	free(n->valid_sha);
+	free(n->file_train);
+	free(n->file_valid);
+	free(n->ft_job);
 	free(n);
 }
 
@@ -69,6 +81,14 @@ kind_of(const char *k)
 		return AK_DEPLOY;
 	if (strcmp(k, "delete_deployment") == 0)
 		return AK_DELETE_DEPLOYMENT;
+	if (strcmp(k, "openai_create") == 0)
+		return AK_OPENAI_CREATE;
+	if (strcmp(k, "openai_update") == 0)
+		return AK_OPENAI_UPDATE;
+	if (strcmp(k, "openai_delete") == 0)
+		return AK_OPENAI_DELETE;
+	if (strcmp(k, "finetune") == 0)
+		return AK_FINETUNE;
 	return AK_OTHER;
 }
 
@@ -291,6 +311,8 @@ use_client(struct apply *ap, struct anode *n, struct err *err)
 	struct language **v;
 	size_t i;
 
+	if (AK_IS_OPENAI(n->k))
+		return apply_openai_client(n, err);
 	if (session_language(ap->sess, n->resource, &n->lc, err) != 0)
 		return -1;
 	for (i = 0; i < ap->nlcs; i++)
@@ -422,6 +444,11 @@ run_pass(struct apply *ap, struct err *err)
 			if (t >= 0 && t < next)
 				next = t;
 		}
+		for (i = 0; i < ap->narms; i++) {
+			t = arm_tick(ap->arms[i]);
+			if (t >= 0 && t < next)
+				next = t;
+		}
 		if (http_pending(h) > 0) {
 			/* A signal ends http_run early: the loop's check of
 			 * interrupted then stops the pass. */
@@ -494,6 +521,7 @@ apply_free(struct apply *ap)
 		node_free(ap->v[i]);
 	free(ap->v);
 	free(ap->lcs);
+	free(ap->arms);
 	for (i = 0; i < ap->ntouched; i++)
 		free(ap->touched[i]);
 	free(ap->touched);
@@ -600,7 +628,15 @@ make_target(struct anode *n)
 {
 	struct buf b = { 0 };
 
-	buf_addf(&b, "%s/%s", n->resource, n->project ? n->project : "");
+	if (n->k == AK_FINETUNE)
+		buf_addf(&b, "%s/finetunes/%s", n->resource,
+		    n->oai_key ? n->oai_key : "");
+	else if (AK_IS_OPENAI(n->k))
+		buf_addf(&b, "%s/deployments/%s", n->resource,
+		    n->deployment ? n->deployment : "");
+	else
+		buf_addf(
+		    &b, "%s/%s", n->resource, n->project ? n->project : "");
 	if (n->k == AK_TRAIN && n->label != NULL)
 		buf_addf(&b, "/models/%s", n->label);
 	else if ((n->k == AK_DEPLOY || n->k == AK_DELETE_DEPLOYMENT) &&
@@ -637,6 +673,10 @@ node_from_action(struct apply *ap, const cJSON *a, struct err *err)
 		return err_set(err, ERR_NOMEM, "out of memory");
 	}
 	n->k = kind_of(n->kind);
+	if (AK_IS_OPENAI(n->k) && apply_openai_node(n, a) != 0) {
+		node_free(n);
+		return err_set(err, ERR_NOMEM, "out of memory");
+	}
 	cp = find_project(ap->cfg, n->project);
 	n->cp = cp;
 	n->fam = family_of(cp, target_str(a, "project_kind"));

@@ -34,8 +34,29 @@
  *            evaluation; records the trained model with the replica's
  *            current snapshot (state_put_trained).
  *   deploy, delete_deployment   the job, polled to its end.
- * Other kinds (delete_model, delete_project, OpenAI) fail with a message
- * saying this standby does not run them.
+ *   openai_create, openai_update, openai_delete   (apply_openai.c) a PUT
+ *            of the deployment (a PATCH of the sku when only the capacity
+ *            changes; a fine-tuned entry serves the model its finetune
+ *            made, or the one recorded), or a DELETE, through the
+ *            account's write lane (one write per account at a time, 409
+ *            RequestConflict retried); the operation (Azure-AsyncOperation
+ *            or Location) is journalled after the 201/202 and polled to
+ *            Succeeded, or Failed/Canceled/Disabled.  Resumed: the
+ *            journalled operation is polled; without one (or when it is
+ *            gone) the deployment is read and the action confirmed when
+ *            it matches, waited for while it is changing, else the
+ *            declarative write is sent once more.
+ *   finetune  uploads the training (and validation) file, waits for them,
+ *            creates the job and polls it, journalling "finetune train=ID
+ *            valid=ID job=ID" as each id is learned; records the model
+ *            (state_put_finetuned with the plan's hashes).  Resumed: the
+ *            journalled job is polled; with files but no job id, a job
+ *            made from that training file is looked for before creating
+ *            one; with nothing, it starts over.
+ *            Crash points: before-submit, after-accept (the write or job
+ *            accepted), polling (fine-tuning jobs only), after-job.
+ * Other kinds (delete_model, delete_project) fail with a message saying
+ * this standby does not run them.
  *
  * lib/ never prints: progress goes to opts.event.  After apply_run() or
  * apply_resume() returned -1, or with the summary's interrupted set, the

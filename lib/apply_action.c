@@ -52,10 +52,12 @@ add_str(cJSON *o, const char *k, const char *v)
 char *
 apply_action_detail(const struct anode *n)
 {
-	cJSON *o = cJSON_CreateObject();
+	cJSON *o;
 	char *s;
 
-	if (o == NULL)
+	if (AK_IS_OPENAI(n->k))
+		return apply_openai_detail(n);
+	if ((o = cJSON_CreateObject()) == NULL)
 		return NULL;
 	add_str(o, "resource", n->resource);
 	add_str(o, "project", n->project);
@@ -88,6 +90,12 @@ apply_action_from_detail(struct anode *n, const char *detail)
 	if (detail == NULL ||
 	    (o = cJSON_ParseWithLength(detail, strlen(detail))) == NULL)
 		return -1;
+	if (AK_IS_OPENAI(n->k)) {
+		int rc = apply_openai_from_detail(n, o);
+
+		cJSON_Delete(o);
+		return rc;
+	}
 	n->resource = get_str(o, "resource");
 	n->project = get_str(o, "project");
 	n->project_kind = get_str(o, "project_kind");
@@ -114,8 +122,8 @@ apply_action_from_detail(struct anode *n, const char *detail)
 
 /* Writes the intent, then the before-submit crash point.  On failure the
  * node is left (the run stops). */
-static int
-intent(struct anode *n)
+int
+apply_action_intent(struct anode *n)
 {
 	struct apply *ap = n->ap;
 	struct err err = { 0 };
@@ -148,8 +156,8 @@ fail_err(struct anode *n, const struct err *err)
 
 /* ---- recheck against live state ----------------------------------------- */
 
-static void
-not_yet(struct anode *n, const char *why)
+void
+apply_action_not_yet(struct anode *n, const char *why)
 {
 	long long now = apply_now_ms();
 	struct buf msg = { 0 };
@@ -166,8 +174,8 @@ not_yet(struct anode *n, const char *why)
 	buf_release(&msg);
 }
 
-static void
-begin_recheck(struct anode *n)
+void
+apply_action_begin_recheck(struct anode *n)
 {
 	struct apply *ap = n->ap;
 	long long left;
@@ -242,7 +250,7 @@ on_recheck_project(void *arg, struct language_project *p, const struct err *err)
 		return;
 	}
 	if (p == NULL || p->last_modified_at < n->intent_at) {
-		not_yet(n,
+		apply_action_not_yet(n,
 		    p == NULL ? err->msg
 		              : "the project was not modified after "
 		                "the intent");
@@ -262,7 +270,7 @@ on_recheck_model(void *arg, struct language_model *m, const struct err *err)
 		return;
 	}
 	if (m == NULL || m->last_trained_at < n->intent_at) {
-		not_yet(n,
+		apply_action_not_yet(n,
 		    m == NULL ? err->msg
 		              : "the model was not trained after the "
 		                "intent");
@@ -286,13 +294,13 @@ on_recheck_deployment(
 		if (d == NULL && err->code == ERR_NOTFOUND)
 			apply_succeed(n, "confirmed by live state");
 		else
-			not_yet(n,
+			apply_action_not_yet(n,
 			    d != NULL ? "the deployment still exists"
 			              : err->msg);
 		return;
 	}
 	if (d == NULL || d->last_deployed_at < n->intent_at) {
-		not_yet(n,
+		apply_action_not_yet(n,
 		    d == NULL ? err->msg
 		              : "the deployment was not updated after "
 		                "the intent");
@@ -307,6 +315,10 @@ apply_action_recheck(struct anode *n)
 	struct err err = { 0 };
 	int rc;
 
+	if (AK_IS_OPENAI(n->k)) {
+		apply_openai_recheck(n);
+		return;
+	}
 	n->busy = 1;
 	switch (n->k) {
 	case AK_IMPORT:
@@ -324,11 +336,11 @@ apply_action_recheck(struct anode *n)
 		break;
 	default:
 		n->busy = 0;
-		begin_recheck(n);
+		apply_action_begin_recheck(n);
 		return;
 	}
 	if (rc != 0)
-		not_yet(n, err.msg);
+		apply_action_not_yet(n, err.msg);
 }
 
 /* ---- after the job ------------------------------------------------------- */
@@ -470,7 +482,7 @@ on_polled(void *arg, const struct err *err)
 	if (err != NULL) {
 		if (err->code == ERR_NOTFOUND) {
 			/* The job URL expired: look at what it changed. */
-			begin_recheck(n);
+			apply_action_begin_recheck(n);
 			return;
 		}
 		fail_err(n, err);
@@ -611,7 +623,7 @@ start_export(struct anode *n)
 		n->source_modified = dupstr(obj.last_modified);
 		state_object_release(&obj);
 	}
-	if (intent(n) != 0)
+	if (apply_action_intent(n) != 0)
 		return;
 	if (language_export_start(
 	        n->lc, n->fam, n->project, &eo, on_started, n, &err) != 0)
@@ -633,7 +645,7 @@ start_import(struct anode *n)
 		apply_fail(n, err.msg);
 		return;
 	}
-	if (intent(n) != 0) {
+	if (apply_action_intent(n) != 0) {
 		buf_release(&body);
 		return;
 	}
@@ -668,7 +680,7 @@ start_train(struct anode *n)
 			to.evaluation_kind = "manual";
 		}
 	}
-	if (intent(n) != 0)
+	if (apply_action_intent(n) != 0)
 		return;
 	if (language_train_start(
 	        n->lc, n->fam, n->project, &to, on_started, n, &err) != 0)
@@ -685,7 +697,7 @@ start_deploy(struct anode *n)
 		apply_fail(n, "the action names no deployment or model");
 		return;
 	}
-	if (intent(n) != 0)
+	if (apply_action_intent(n) != 0)
 		return;
 	if (n->k == AK_DEPLOY)
 		rc = language_deploy_start(n->lc, n->fam, n->project,
@@ -700,11 +712,15 @@ start_deploy(struct anode *n)
 void
 apply_action_start(struct anode *n)
 {
+	if (AK_IS_OPENAI(n->k)) {
+		apply_openai_start(n);
+		return;
+	}
 	if (n->resumed) {
 		if (n->job_url != NULL)
 			poll(n);
 		else
-			begin_recheck(n);
+			apply_action_begin_recheck(n);
 		return;
 	}
 	switch (n->k) {

@@ -9,6 +9,8 @@
 #include <stdint.h>
 
 #include "apply.h"
+
+struct cJSON;
 #include "language.h"
 #include "snapshot.h"
 
@@ -19,7 +21,13 @@ enum akind {
 	AK_TRAIN,
 	AK_DEPLOY,
 	AK_DELETE_DEPLOYMENT,
+	AK_OPENAI_CREATE, /* Azure OpenAI: apply_openai.c */
+	AK_OPENAI_UPDATE,
+	AK_OPENAI_DELETE,
+	AK_FINETUNE,
 };
+
+#define AK_IS_OPENAI(k) ((k) >= AK_OPENAI_CREATE)
 
 enum astate {
 	AS_WAIT = 0, /* not started */
@@ -30,7 +38,11 @@ enum astate {
 	AS_LEFT, /* interrupted in flight: the journal keeps it for later */
 };
 
+struct arm;
+struct config_openai;
 struct config_project;
+struct finetune;
+struct openai;
 
 /* One action.  Every string is owned. */
 struct anode {
@@ -60,6 +72,21 @@ struct anode {
 	struct snapshot_writer *sw;
 	long long sw_bytes;
 	struct err werr; /* the snapshot writer's failure */
+	/* Azure OpenAI (apply_openai.c) */
+	const struct config_openai *od; /* NULL when not in the config */
+	char *oai_key;                  /* the openai: key */
+	char *method;                   /* PUT, PATCH or DELETE */
+	char *body;                     /* what PUT or PATCH sends */
+	char *model_name; /* finetune: the model made; else what it serves */
+	char *data_hash, *settings_hash, *train_sha, *valid_sha;
+	char *file_train, *file_valid, *ft_job; /* finetune: journalled */
+	int patch_only;    /* openai_update: only the capacity changes */
+	int files_waiting; /* finetune: 1 training, 2 validation file to
+	                      wait for */
+	int ft_lookup;     /* finetune: look for our job before creating */
+	int resent;        /* a resumed write sent again after a recheck */
+	struct openai *oc;
+	struct finetune *ft;
 };
 
 struct apply {
@@ -75,6 +102,8 @@ struct apply {
 	size_t inflight;
 	struct language **lcs; /* clients in use, for language_tick() */
 	size_t nlcs;
+	struct arm **arms; /* OpenAI clients in use, for arm_tick() */
+	size_t narms;
 	char **touched;
 	size_t ntouched;
 	int fatal; /* the state file failed: stop */
@@ -98,5 +127,17 @@ void apply_action_start(struct anode *n);
 void apply_action_recheck(struct anode *n);
 char *apply_action_detail(const struct anode *n);
 int apply_action_from_detail(struct anode *n, const char *detail);
+int apply_action_intent(struct anode *n);
+void apply_action_not_yet(struct anode *n, const char *why);
+void apply_action_begin_recheck(struct anode *n);
+
+/* apply_openai.c */
+int apply_use_arm(struct apply *ap, struct arm *a);
+int apply_openai_node(struct anode *n, const struct cJSON *action);
+int apply_openai_client(struct anode *n, struct err *err);
+void apply_openai_start(struct anode *n);
+void apply_openai_recheck(struct anode *n);
+char *apply_openai_detail(const struct anode *n);
+int apply_openai_from_detail(struct anode *n, const struct cJSON *o);
 
 #endif

@@ -51,7 +51,7 @@ struct call {
 	struct arm *a;
 	char *method, *url, *body;
 	size_t body_len;
-	const char *content_type;
+	char *content_type; /* owned: the caller's may be gone by the send */
 	int retry;
 	int auth_retried;
 	int in_send, send_failed;
@@ -457,6 +457,7 @@ call_free(struct call *c)
 	free(c->method);
 	free(c->url);
 	free(c->body);
+	free(c->content_type);
 	free(c);
 }
 
@@ -586,8 +587,10 @@ arm_request(struct arm *a, const struct arm_req *rq, arm_done_fn cb, void *arg,
 		memcpy(c->body, rq->body, rq->body_len);
 		c->body[rq->body_len] = '\0';
 		c->body_len = rq->body_len;
-		c->content_type =
-		    rq->content_type ? rq->content_type : "application/json";
+		c->content_type = strdup(
+		    rq->content_type ? rq->content_type : "application/json");
+		if (c->content_type == NULL)
+			goto nomem;
 	}
 	c->retry = rq->retry;
 	c->cb = cb;

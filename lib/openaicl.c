@@ -23,6 +23,7 @@ struct op {
 	char *name;
 	openai_deployment_fn cb;
 	openai_deployments_fn lcb;
+	arm_started_fn started;
 	void *arg;
 };
 
@@ -254,6 +255,16 @@ out:
 	return rc;
 }
 
+/* arm calls started with our op: the caller's arg is inside. */
+static void
+dep_started(void *arg, const struct arm_op *aop)
+{
+	struct op *p = arg;
+
+	if (p->started != NULL)
+		p->started(p->arg, aop);
+}
+
 static int
 dep_write(struct openai *oc, const char *method, const char *name,
     const char *body, arm_started_fn started, openai_deployment_fn cb,
@@ -267,9 +278,10 @@ dep_write(struct openai *oc, const char *method, const char *name,
 	    (p = op_new(oc, name, err)) == NULL)
 		goto out;
 	p->cb = cb;
+	p->started = started;
 	p->arg = arg;
 	rc = arm_write(oc->a, oc->account_id, method, buf_str(&b), NULL, body,
-	    body ? strlen(body) : 0, started, dep_done, p, err);
+	    body ? strlen(body) : 0, dep_started, dep_done, p, err);
 	if (rc != 0)
 		op_free(p);
 out:

@@ -195,6 +195,7 @@ make_plan(struct cli *cli, const struct config *cfg, struct state *st,
 	po.refreshed = 1;
 	po.standby_version = STANDBY_VERSION;
 	po.assets_hash = plan_hash_assets;
+	po.file_hash = plan_hash_file;
 	if (plan_build(out, cfg, &cache.view, &po, &err) != 0)
 		goto out;
 	rc = 0;

@@ -534,6 +534,57 @@ test_writes_to_one_account_never_overlap(void)
 	srv_stop(s);
 }
 
+struct started {
+	int calls;
+	char poll_url[256];
+	struct res r;
+};
+
+static void
+on_started(void *arg, const struct arm_op *op)
+{
+	struct started *st = arg;
+
+	st->calls++;
+	snprintf(st->poll_url, sizeof(st->poll_url), "%s",
+	    op->poll_url ? op->poll_url : "");
+}
+
+static void
+on_started_dep(void *arg, struct openai_deployment *d, const char *code,
+    const struct err *e)
+{
+	struct started *st = arg;
+
+	on_dep(&st->r, d, code, e);
+}
+
+/* started gets the caller's arg (apply journals the op through it). */
+static void
+test_started_sees_the_callers_arg_and_the_op(void)
+{
+	struct srv *s = srv_start(h_account);
+	struct openai *oc = client(s, NULL);
+	struct config_openai d = desired();
+	struct buf body = { 0 }, want = { 0 };
+	struct started st = { 0 };
+	struct err err = { 0 };
+
+	T_OK(openai_deployment_body(&d, NULL, &body, &err) == 0);
+	T_OK(openai_deployment_put(oc, "a", buf_str(&body), on_started,
+	         on_started_dep, &st, &err) == 0);
+	while (!st.r.done)
+		T_OK(arm_run(openai_arm(oc), 10000, &err) == 0);
+	T_OK(!st.r.failed);
+	T_EQ_INT(st.calls, 1);
+	buf_addf(&want, "%s/op", s->base);
+	T_EQ_STR(st.poll_url, buf_str(&want));
+	buf_release(&want);
+	buf_release(&body);
+	openai_free(oc);
+	srv_stop(s);
+}
+
 static void
 test_insufficient_quota_is_a_clear_error(void)
 {
@@ -628,6 +679,7 @@ main(void)
 	}
 	T_RUN(test_writes_to_one_account_never_overlap);
 	T_RUN(test_insufficient_quota_is_a_clear_error);
+	T_RUN(test_started_sees_the_callers_arg_and_the_op);
 	T_RUN(test_models_usages_and_get_over_http);
 	T_RUN(test_account_id_must_be_an_arm_id);
 	auth_free(the_auth);
