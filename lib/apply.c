@@ -771,3 +771,12 @@ apply_check_fresh(const cJSON *plan, const struct config *cfg, struct state *st,
 		    "the configuration changed since it was made");
 	return 0;
 }
+
+void
+apply_fail_err(struct anode *n, const struct err *err)
+{
+	if (err->code == ERR_INTERRUPTED)
+		apply_leave(n);
+	else
+		apply_fail(n, err->msg);
+}

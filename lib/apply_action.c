@@ -145,15 +145,6 @@ apply_action_intent(struct anode *n)
 	return 0;
 }
 
-static void
-fail_err(struct anode *n, const struct err *err)
-{
-	if (err->code == ERR_INTERRUPTED)
-		apply_leave(n);
-	else
-		apply_fail(n, err->msg);
-}
-
 /* ---- recheck against live state ----------------------------------------- */
 
 void
@@ -370,7 +361,7 @@ on_export_result(void *arg, const struct err *err)
 		if (n->werr.code != ERR_NONE)
 			apply_fail(n, n->werr.msg);
 		else
-			fail_err(n, err);
+			apply_fail_err(n, err);
 		return;
 	}
 	if (snapshot_writer_finish(n->sw, n->snapshot, &created, &e) != 0) {
@@ -438,13 +429,13 @@ finish_job(struct anode *n)
 		        on_export_bytes, on_export_result, n, &err) != 0) {
 			snapshot_writer_free(n->sw);
 			n->sw = NULL;
-			fail_err(n, &err);
+			apply_fail_err(n, &err);
 		}
 		return;
 	case AK_IMPORT:
 		if (language_get_project(n->lc, n->fam, n->project,
 		        on_imported_project, n, &err) != 0)
-			fail_err(n, &err);
+			apply_fail_err(n, &err);
 		return;
 	case AK_TRAIN:
 		if (record_trained(n) == 0)
@@ -485,7 +476,7 @@ on_polled(void *arg, const struct err *err)
 			apply_action_begin_recheck(n);
 			return;
 		}
-		fail_err(n, err);
+		apply_fail_err(n, err);
 		return;
 	}
 	crash_point(n->ap->o.crash_at, CRASH_AFTER_JOB, n->kind);
@@ -499,7 +490,7 @@ poll(struct anode *n)
 
 	if (language_poll(n->lc, n->job_url, on_progress, on_polled, n, &err) !=
 	    0)
-		fail_err(n, &err);
+		apply_fail_err(n, &err);
 }
 
 static void
@@ -509,7 +500,7 @@ on_started(void *arg, const char *job_url, const struct err *err)
 	struct err e = { 0 };
 
 	if (err != NULL) {
-		fail_err(n, err);
+		apply_fail_err(n, err);
 		return;
 	}
 	crash_point(n->ap->o.crash_at, CRASH_AFTER_ACCEPT, n->kind);

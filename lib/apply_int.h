@@ -117,6 +117,9 @@ void apply_emit(struct anode *n, enum apply_event_type type,
     const char *outcome, const char *detail, const char *error);
 void apply_succeed(struct anode *n, const char *detail);
 void apply_fail(struct anode *n, const char *error);
+/* apply_fail with err's message, or apply_leave when err says the run was
+ * interrupted (the action is left for the next apply to resume). */
+void apply_fail_err(struct anode *n, const struct err *err);
 void apply_abandon(struct anode *n, const char *error);
 void apply_leave(struct anode *n);
 void apply_fatal(struct apply *ap, const struct err *err);
@@ -139,5 +142,9 @@ void apply_openai_start(struct anode *n);
 void apply_openai_recheck(struct anode *n);
 char *apply_openai_detail(const struct anode *n);
 int apply_openai_from_detail(struct anode *n, const struct cJSON *o);
+/* The fine-tuning action (lib/apply_finetune.c): start it, or resume it
+ * from what its journal row recorded (n->job_url). */
+void apply_finetune_start(struct anode *n);
+void apply_finetune_resume(struct anode *n);
 
 #endif
