@@ -41,6 +41,16 @@ grow(struct buf *b, size_t extra)
 int
 buf_add(struct buf *b, const void *p, size_t n)
 {
+	size_t max = b->max ? b->max : BUF_DEFAULT_MAX;
+
+	/* The common case, with room to spare, without a call to grow(). */
+	if (!b->failed && n < b->cap - b->len && b->len <= max &&
+	    n <= max - b->len) {
+		memcpy(b->data + b->len, p, n);
+		b->len += n;
+		b->data[b->len] = '\0';
+		return 0;
+	}
 	if (grow(b, n) != 0)
 		return -1;
 	if (n > 0)
@@ -113,6 +123,15 @@ buf_addurlenc(struct buf *b, const char *s)
 	return b->failed ? -1 : 0;
 }
 
+/* 1 for the bytes buf_addjson() must escape (and the NUL that ends the
+ * string): control characters, '"' and '\\'. */
+static const unsigned char json_escaped[256] = {
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0x00 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0x10 */
+	['"'] = 1,
+	['\\'] = 1,
+};
+
 /* Runs of bytes that need no escape go in with one buf_add(), not a byte
  * at a time: plans write megabytes of such strings. */
 int
@@ -123,7 +142,7 @@ buf_addjson(struct buf *b, const char *s)
 
 	for (;;) {
 		run = p;
-		while (*p >= 0x20 && *p != '"' && *p != '\\')
+		while (!json_escaped[*p])
 			p++;
 		if (p > run)
 			buf_add(b, run, (size_t)(p - run));

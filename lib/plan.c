@@ -50,7 +50,21 @@ static char *
 vstrf(const char *fmt, va_list ap)
 {
 	struct buf b = { 0 };
+	char tmp[256];
+	va_list cp;
+	int n;
 
+	/* Most texts fit: format once, not once to measure and again. */
+	va_copy(cp, ap);
+	n = vsnprintf(tmp, sizeof(tmp), fmt, cp);
+	va_end(cp);
+	if (n >= 0 && (size_t)n < sizeof(tmp)) {
+		char *s = malloc((size_t)n + 1);
+
+		if (s != NULL)
+			memcpy(s, tmp, (size_t)n + 1);
+		return s;
+	}
 	buf_vaddf(&b, fmt, ap);
 	if (b.failed) {
 		buf_release(&b);

@@ -221,11 +221,19 @@ static void
 jpath_index(struct jpath *out, const char *parent, size_t i)
 {
 	char num[32];
+	size_t k = sizeof(num);
 
-	snprintf(num, sizeof(num), "[%zu]", i);
+	/* "[i]" without snprintf(): every array element gets a path. */
+	num[--k] = '\0';
+	num[--k] = ']';
+	do {
+		num[--k] = (char)('0' + i % 10);
+		i /= 10;
+	} while (i > 0);
+	num[--k] = '[';
 	out->s[0] = '\0';
 	jpath_add(out, parent);
-	jpath_add(out, num);
+	jpath_add(out, num + k);
 }
 
 /* A value quoted for an error message: at most about 60 bytes, control
@@ -1064,6 +1072,31 @@ static void write_object(
 static void
 write_key(struct buf *b, const char *key, int depth, int *first)
 {
+	char line[128];
+	size_t n = 0, k = strlen(key);
+
+	/* The usual key (plain, short) goes in with one append. */
+	if (depth >= 0 && (size_t)depth + k + 6 <= sizeof(line)) {
+		const unsigned char *p = (const unsigned char *)key;
+
+		while (*p >= 0x20 && *p != '"' && *p != '\\')
+			p++;
+		if (*p == '\0') {
+			if (!*first)
+				line[n++] = ',';
+			line[n++] = '\n';
+			memset(line + n, ' ', (size_t)depth);
+			n += (size_t)depth;
+			line[n++] = '"';
+			memcpy(line + n, key, k);
+			n += k;
+			memcpy(line + n, "\": ", 3);
+			n += 3;
+			*first = 0;
+			buf_add(b, line, n);
+			return;
+		}
+	}
 	if (*first)
 		buf_add(b, "\n", 1);
 	else
@@ -1130,14 +1163,21 @@ write_object(
 	buf_addch(b, '{');
 	for (i = 0; i < fs->n; i++) {
 		/* Plans are built in this key order, so the next member is
-		 * usually the one wanted; the members before it matched
-		 * earlier keys, so it is then also the first of its name. */
+		 * usually the one wanted.  The members before it matched
+		 * earlier keys, so the first of this name is not among
+		 * them. */
 		if (next != NULL && next->string != NULL &&
 		    strcmp(next->string, fs->f[i].key) == 0) {
 			v = next;
 			next = next->next;
 		} else {
-			v = cJSON_GetObjectItemCaseSensitive(obj, fs->f[i].key);
+			/* As cJSON_GetObjectItemCaseSensitive(), from next. */
+			for (v = next; v != NULL && v->string != NULL &&
+			     strcmp(v->string, fs->f[i].key) != 0;
+			     v = v->next)
+				;
+			if (v != NULL && v->string == NULL)
+				v = NULL;
 		}
 		if (v == NULL)
 			continue;
