@@ -125,12 +125,14 @@ buf_addurlenc(struct buf *b, const char *s)
 
 /* 1 for the bytes buf_addjson() must escape (and the NUL that ends the
  * string): control characters, '"' and '\\'. */
+/* clang-format off */
 static const unsigned char json_escaped[256] = {
 	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0x00 */
 	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0x10 */
 	['"'] = 1,
 	['\\'] = 1,
 };
+/* clang-format on */
 
 /* Runs of bytes that need no escape go in with one buf_add(), not a byte
  * at a time: plans write megabytes of such strings. */

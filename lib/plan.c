@@ -240,8 +240,7 @@ plan_warn(struct plan_ctx *c, const char *code, const char *fmt, ...)
 	m = vstrf(fmt, ap);
 	va_end(ap);
 	w = cJSON_CreateObject();
-	if (m == NULL || w == NULL ||
-	    add_str(w, "code", code) == NULL ||
+	if (m == NULL || w == NULL || add_str(w, "code", code) == NULL ||
 	    add_str(w, "message", m) == NULL ||
 	    !cJSON_AddItemToArray(c->warnings, w)) {
 		cJSON_Delete(w);
@@ -265,8 +264,7 @@ plan_set_str(struct plan_ctx *c, cJSON *o, const char *key, const char *v)
 {
 	if (o == NULL)
 		return;
-	if ((v == NULL ? add_null(o, key)
-	               : add_str(o, key, v)) == NULL)
+	if ((v == NULL ? add_null(o, key) : add_str(o, key, v)) == NULL)
 		c->nomem = 1;
 }
 
@@ -543,13 +541,12 @@ target_json(const struct plan_act *a)
 		goto fail;
 	for (i = 0; i < 5; i++)
 		if ((vals[i] == NULL ? add_null(t, keys[i])
-		                     : add_str(
-		                           t, keys[i], vals[i])) == NULL)
+		                     : add_str(t, keys[i], vals[i])) == NULL)
 			goto fail;
 	if (openai &&
-	    (a->capacity < 0 ? add_null(t, "capacity")
-	                     : add_num(
-	                           t, "capacity", (double)a->capacity)) == NULL)
+	    (a->capacity < 0
+	            ? add_null(t, "capacity")
+	            : add_num(t, "capacity", (double)a->capacity)) == NULL)
 		goto fail;
 	return t;
 fail:
@@ -566,8 +563,7 @@ act_json(struct plan_act *a)
 
 	if (o == NULL || add_str(o, "id", a->id) == NULL ||
 	    add_str(o, "kind", a->kind) == NULL ||
-	    add_str(
-	        o, "change", planfile_change_name(a->change)) == NULL ||
+	    add_str(o, "change", planfile_change_name(a->change)) == NULL ||
 	    add_str(o, "group", a->group) == NULL)
 		goto fail;
 	if ((t = target_json(a)) == NULL)
@@ -626,8 +622,7 @@ plan_json(struct plan_ctx *c, int64_t refreshed)
 		goto fail;
 	plan_format_time(refreshed, when);
 	if ((refreshed == 0 ? add_null(sub, "refreshed_at")
-	                    : add_str(
-	                          sub, "refreshed_at", when)) == NULL)
+	                    : add_str(sub, "refreshed_at", when)) == NULL)
 		goto fail;
 	plan_format_time(o->now, when);
 	if (add_str(doc, "created_at", when) == NULL)

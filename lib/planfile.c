@@ -548,8 +548,7 @@ check_object(const cJSON *obj, const char *path, const struct fieldset *fs,
 			return err_set(err, ERR_SPEC, "%s%sunknown key '%s'",
 			    path, path[0] ? ": " : "", quote(&q, c->string));
 		if (seen & (1ULL << i))
-			return err_set(
-			    err, ERR_SPEC, "%s: duplicate key", p.s);
+			return err_set(err, ERR_SPEC, "%s: duplicate key", p.s);
 		seen |= 1ULL << i;
 		hint = i + 1;
 		if (check_value(c, &fs->f[i], p.s, err) != 0)

@@ -157,6 +157,7 @@ state_list_replications(
 {
 	sqlite3_stmt *stmt = NULL;
 	struct state_replication *v;
+	size_t cap = 0;
 	int rc = -1, step;
 
 	memset(out, 0, sizeof(*out));
@@ -166,12 +167,15 @@ state_list_replications(
 	        err) != 0)
 		return -1;
 	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
-		v = realloc(out->v, (out->n + 1) * sizeof(*v));
-		if (v == NULL) {
-			nomem(err);
-			goto out;
+		if (out->n == cap) {
+			cap = cap ? cap * 2 : 64;
+			v = realloc(out->v, cap * sizeof(*v));
+			if (v == NULL) {
+				nomem(err);
+				goto out;
+			}
+			out->v = v;
 		}
-		out->v = v;
 		if (read_replication(stmt, &out->v[out->n]) != 0) {
 			nomem(err);
 			goto out;
@@ -266,8 +270,8 @@ out:
 }
 
 int
-state_list_trained(struct state *st, struct state_trained **out, size_t *n,
-    struct err *err)
+state_list_trained(
+    struct state *st, struct state_trained **out, size_t *n, struct err *err)
 {
 	struct state_trained *v = NULL, *nv;
 	sqlite3_stmt *stmt = NULL;
