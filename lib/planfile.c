@@ -207,6 +207,19 @@ jpath_add(struct jpath *p, const char *s)
 	p->s[n + k] = '\0';
 }
 
+/* Puts s at offset n of p (n <= its length), as jpath_add() would after
+ * the first n bytes. */
+static void
+jpath_put(struct jpath *p, size_t n, const char *s)
+{
+	size_t k = strlen(s);
+
+	if (k > sizeof(p->s) - 1 - n)
+		k = sizeof(p->s) - 1 - n;
+	memcpy(p->s + n, s, k);
+	p->s[n + k] = '\0';
+}
+
 static void
 jpath_key(struct jpath *out, const char *parent, const char *key)
 {
@@ -532,13 +545,16 @@ check_object(const cJSON *obj, const char *path, const struct fieldset *fs,
 	const cJSON *c;
 	struct jpath p;
 	struct quoted q;
-	size_t i, k, hint = 0;
+	size_t i, k, hint = 0, plen;
 
 	if (!cJSON_IsObject(obj))
 		return err_set(err, ERR_SPEC, "%s: expected an object, got %s",
 		    path[0] ? path : "plan", type_name(obj));
+	/* "path." once; each member's key goes after it. */
+	jpath_key(&p, path, "");
+	plen = strlen(p.s);
 	for (c = obj->child; c != NULL; c = c->next) {
-		jpath_key(&p, path, c->string);
+		jpath_put(&p, plen, c->string);
 		for (k = 0; k < fs->n; k++) {
 			i = (hint + k) % fs->n;
 			if (strcmp(fs->f[i].key, c->string) == 0)
