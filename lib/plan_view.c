@@ -440,8 +440,8 @@ plan_cache_load(struct plan_cache *c, struct state *st, struct err *err)
 	    state_list_trained(st, &all, &nall, err) != 0)
 		goto fail;
 	/* Only the records of live models are kept: those are the ones a
-	 * plan compares.  All of them come in one query (one lookup each
-	 * cost a statement each, 5,000 of them for 5,000 replicas). */
+	 * plan compares.  They come in one query: a lookup per model
+	 * prepared 5,000 statements for 5,000 replicas. */
 	c->trained = calloc(nall ? nall : 1, sizeof(*c->trained));
 	taken = calloc(nall ? nall : 1, 1);
 	if (c->trained == NULL || taken == NULL) {
