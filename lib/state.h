@@ -320,8 +320,8 @@ int state_get_trained(struct state *st, const char *replica_resource,
  * project and label (byte order, as strcmp()): *out has *n records (free
  * each with state_trained_release(), then free(*out)); on failure *out is
  * NULL and *n 0. */
-int state_list_trained(struct state *st, struct state_trained **out,
-    size_t *n, struct err *err);
+int state_list_trained(
+    struct state *st, struct state_trained **out, size_t *n, struct err *err);
 
 void state_replication_release(struct state_replication *rec);
 void state_replications_release(struct state_replications *list);
