@@ -41,6 +41,16 @@ grow(struct buf *b, size_t extra)
 int
 buf_add(struct buf *b, const void *p, size_t n)
 {
+	size_t max = b->max ? b->max : BUF_DEFAULT_MAX;
+
+	/* The common case, with room to spare, without a call to grow(). */
+	if (!b->failed && n < b->cap - b->len && b->len <= max &&
+	    n <= max - b->len) {
+		memcpy(b->data + b->len, p, n);
+		b->len += n;
+		b->data[b->len] = '\0';
+		return 0;
+	}
 	if (grow(b, n) != 0)
 		return -1;
 	if (n > 0)
@@ -113,34 +123,57 @@ buf_addurlenc(struct buf *b, const char *s)
 	return b->failed ? -1 : 0;
 }
 
+/* 1 for the bytes buf_addjson() must escape (and the NUL that ends the
+ * string): control characters, '"' and '\\'. */
+/* clang-format off */
+static const unsigned char json_escaped[256] = {
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0x00 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0x10 */
+	['"'] = 1,
+	['\\'] = 1,
+};
+/* clang-format on */
+
+/* Runs of bytes that need no escape go in with one buf_add(), not a byte
+ * at a time: plans write megabytes of such strings. */
 int
 buf_addjson(struct buf *b, const char *s)
 {
-	const unsigned char *p;
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)s, *run;
 
-	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+	for (;;) {
+		run = p;
+		while (!json_escaped[*p])
+			p++;
+		if (p > run)
+			buf_add(b, run, (size_t)(p - run));
+		if (*p == '\0')
+			break;
 		switch (*p) {
 		case '"':
-			buf_addstr(b, "\\\"");
+			buf_add(b, "\\\"", 2);
 			break;
 		case '\\':
-			buf_addstr(b, "\\\\");
+			buf_add(b, "\\\\", 2);
 			break;
 		case '\n':
-			buf_addstr(b, "\\n");
+			buf_add(b, "\\n", 2);
 			break;
 		case '\r':
-			buf_addstr(b, "\\r");
+			buf_add(b, "\\r", 2);
 			break;
 		case '\t':
-			buf_addstr(b, "\\t");
+			buf_add(b, "\\t", 2);
 			break;
-		default:
-			if (*p < 0x20)
-				buf_addf(b, "\\u%04x", *p);
-			else
-				buf_addch(b, (char)*p);
+		default: {
+			char u[6] = { '\\', 'u', '0', '0', hex[*p >> 4],
+				hex[*p & 15] };
+
+			buf_add(b, u, sizeof(u));
 		}
+		}
+		p++;
 	}
 	return b->failed ? -1 : 0;
 }

@@ -50,7 +50,21 @@ static char *
 vstrf(const char *fmt, va_list ap)
 {
 	struct buf b = { 0 };
+	char tmp[256];
+	va_list cp;
+	int n;
 
+	/* Most texts fit: format once, not once to measure and again. */
+	va_copy(cp, ap);
+	n = vsnprintf(tmp, sizeof(tmp), fmt, cp);
+	va_end(cp);
+	if (n >= 0 && (size_t)n < sizeof(tmp)) {
+		char *s = malloc((size_t)n + 1);
+
+		if (s != NULL)
+			memcpy(s, tmp, (size_t)n + 1);
+		return s;
+	}
 	buf_vaddf(&b, fmt, ap);
 	if (b.failed) {
 		buf_release(&b);
@@ -163,6 +177,58 @@ plan_reason(
 	c->acts[i].code = code;
 }
 
+/* The plan's members are added without a copy of their key, which must
+ * outlive the plan (every key is a literal): 7,500 actions have 170,000
+ * keys, and a copy of each is a malloc() and a free().  Each returns the
+ * new item, or NULL (nothing added) when memory runs out. */
+static cJSON *
+add_cs(cJSON *o, const char *key, cJSON *item)
+{
+	if (item == NULL)
+		return NULL;
+	if (o == NULL || !cJSON_AddItemToObjectCS(o, key, item)) {
+		cJSON_Delete(item);
+		return NULL;
+	}
+	return item;
+}
+
+static cJSON *
+add_str(cJSON *o, const char *key, const char *v)
+{
+	return add_cs(o, key, cJSON_CreateString(v));
+}
+
+static cJSON *
+add_null(cJSON *o, const char *key)
+{
+	return add_cs(o, key, cJSON_CreateNull());
+}
+
+static cJSON *
+add_num(cJSON *o, const char *key, double v)
+{
+	return add_cs(o, key, cJSON_CreateNumber(v));
+}
+
+static cJSON *
+add_bool(cJSON *o, const char *key, int v)
+{
+	return add_cs(o, key, cJSON_CreateBool(v));
+}
+
+static cJSON *
+add_obj(cJSON *o, const char *key)
+{
+	return add_cs(o, key, cJSON_CreateObject());
+}
+
+static cJSON *
+add_arr(cJSON *o, const char *key)
+{
+	return add_cs(o, key, cJSON_CreateArray());
+}
+
 void
 plan_warn(struct plan_ctx *c, const char *code, const char *fmt, ...)
 {
@@ -174,9 +240,8 @@ plan_warn(struct plan_ctx *c, const char *code, const char *fmt, ...)
 	m = vstrf(fmt, ap);
 	va_end(ap);
 	w = cJSON_CreateObject();
-	if (m == NULL || w == NULL ||
-	    cJSON_AddStringToObject(w, "code", code) == NULL ||
-	    cJSON_AddStringToObject(w, "message", m) == NULL ||
+	if (m == NULL || w == NULL || add_str(w, "code", code) == NULL ||
+	    add_str(w, "message", m) == NULL ||
 	    !cJSON_AddItemToArray(c->warnings, w)) {
 		cJSON_Delete(w);
 		c->nomem = 1;
@@ -199,8 +264,7 @@ plan_set_str(struct plan_ctx *c, cJSON *o, const char *key, const char *v)
 {
 	if (o == NULL)
 		return;
-	if ((v == NULL ? cJSON_AddNullToObject(o, key)
-	               : cJSON_AddStringToObject(o, key, v)) == NULL)
+	if ((v == NULL ? add_null(o, key) : add_str(o, key, v)) == NULL)
 		c->nomem = 1;
 }
 
@@ -471,19 +535,18 @@ target_json(const struct plan_act *a)
 	cJSON *t = cJSON_CreateObject();
 	size_t i;
 
-	if (t == NULL || cJSON_AddStringToObject(t, "type", a->type) == NULL ||
-	    cJSON_AddStringToObject(t, "resource", a->resource) == NULL ||
-	    cJSON_AddStringToObject(t, "region", a->region) == NULL)
+	if (t == NULL || add_str(t, "type", a->type) == NULL ||
+	    add_str(t, "resource", a->resource) == NULL ||
+	    add_str(t, "region", a->region) == NULL)
 		goto fail;
 	for (i = 0; i < 5; i++)
-		if ((vals[i] == NULL ? cJSON_AddNullToObject(t, keys[i])
-		                     : cJSON_AddStringToObject(
-		                           t, keys[i], vals[i])) == NULL)
+		if ((vals[i] == NULL ? add_null(t, keys[i])
+		                     : add_str(t, keys[i], vals[i])) == NULL)
 			goto fail;
 	if (openai &&
-	    (a->capacity < 0 ? cJSON_AddNullToObject(t, "capacity")
-	                     : cJSON_AddNumberToObject(
-	                           t, "capacity", (double)a->capacity)) == NULL)
+	    (a->capacity < 0
+	            ? add_null(t, "capacity")
+	            : add_num(t, "capacity", (double)a->capacity)) == NULL)
 		goto fail;
 	return t;
 fail:
@@ -498,31 +561,30 @@ act_json(struct plan_act *a)
 	cJSON *o = cJSON_CreateObject(), *deps, *reason, *t;
 	size_t k;
 
-	if (o == NULL || cJSON_AddStringToObject(o, "id", a->id) == NULL ||
-	    cJSON_AddStringToObject(o, "kind", a->kind) == NULL ||
-	    cJSON_AddStringToObject(
-	        o, "change", planfile_change_name(a->change)) == NULL ||
-	    cJSON_AddStringToObject(o, "group", a->group) == NULL)
+	if (o == NULL || add_str(o, "id", a->id) == NULL ||
+	    add_str(o, "kind", a->kind) == NULL ||
+	    add_str(o, "change", planfile_change_name(a->change)) == NULL ||
+	    add_str(o, "group", a->group) == NULL)
 		goto fail;
 	if ((t = target_json(a)) == NULL)
 		goto fail;
-	cJSON_AddItemToObject(o, "target", t);
-	if ((deps = cJSON_AddArrayToObject(o, "depends_on")) == NULL)
+	cJSON_AddItemToObjectCS(o, "target", t);
+	if ((deps = add_arr(o, "depends_on")) == NULL)
 		goto fail;
 	for (k = 0; k < a->ndeps; k++)
 		if (!cJSON_AddItemToArray(deps, cJSON_CreateString(a->deps[k])))
 			goto fail;
-	if ((reason = cJSON_AddObjectToObject(o, "reason")) == NULL ||
-	    cJSON_AddStringToObject(reason, "code", a->code) == NULL ||
-	    cJSON_AddStringToObject(reason, "message", a->message) == NULL)
+	if ((reason = add_obj(o, "reason")) == NULL ||
+	    add_str(reason, "code", a->code) == NULL ||
+	    add_str(reason, "message", a->message) == NULL)
 		goto fail;
-	cJSON_AddItemToObject(
+	cJSON_AddItemToObjectCS(
 	    o, "before", a->before != NULL ? a->before : cJSON_CreateNull());
 	a->before = NULL;
-	cJSON_AddItemToObject(
+	cJSON_AddItemToObjectCS(
 	    o, "after", a->after != NULL ? a->after : cJSON_CreateNull());
 	a->after = NULL;
-	if (cJSON_AddBoolToObject(o, "destructive", a->destructive) == NULL)
+	if (add_bool(o, "destructive", a->destructive) == NULL)
 		goto fail;
 	return o;
 fail:
@@ -533,7 +595,7 @@ fail:
 static int
 add_int(cJSON *o, const char *key, long long v)
 {
-	return cJSON_AddNumberToObject(o, key, (double)v) != NULL ? 0 : -1;
+	return add_num(o, key, (double)v) != NULL ? 0 : -1;
 }
 
 static cJSON *
@@ -548,27 +610,26 @@ plan_json(struct plan_ctx *c, int64_t refreshed)
 	for (i = 0; i < c->nacts; i++)
 		counts[c->acts[i].change]++;
 	if (doc == NULL || add_int(doc, "format_version", 1) != 0 ||
-	    cJSON_AddStringToObject(doc, "standby_version",
+	    add_str(doc, "standby_version",
 	        o->standby_version ? o->standby_version : "0.0.0") == NULL)
 		goto fail;
-	if ((sub = cJSON_AddObjectToObject(doc, "config")) == NULL ||
-	    cJSON_AddStringToObject(sub, "path", c->cfg->path) == NULL ||
-	    cJSON_AddStringToObject(sub, "hash", c->cfg->hash_hex) == NULL)
+	if ((sub = add_obj(doc, "config")) == NULL ||
+	    add_str(sub, "path", c->cfg->path) == NULL ||
+	    add_str(sub, "hash", c->cfg->hash_hex) == NULL)
 		goto fail;
-	if ((sub = cJSON_AddObjectToObject(doc, "state")) == NULL ||
+	if ((sub = add_obj(doc, "state")) == NULL ||
 	    add_int(sub, "revision", c->view->revision) != 0)
 		goto fail;
 	plan_format_time(refreshed, when);
-	if ((refreshed == 0 ? cJSON_AddNullToObject(sub, "refreshed_at")
-	                    : cJSON_AddStringToObject(
-	                          sub, "refreshed_at", when)) == NULL)
+	if ((refreshed == 0 ? add_null(sub, "refreshed_at")
+	                    : add_str(sub, "refreshed_at", when)) == NULL)
 		goto fail;
 	plan_format_time(o->now, when);
-	if (cJSON_AddStringToObject(doc, "created_at", when) == NULL)
+	if (add_str(doc, "created_at", when) == NULL)
 		goto fail;
-	if ((sub = cJSON_AddObjectToObject(doc, "options")) == NULL ||
-	    cJSON_AddBoolToObject(sub, "prune", o->prune != 0) == NULL ||
-	    (arr = cJSON_AddArrayToObject(sub, "targets")) == NULL)
+	if ((sub = add_obj(doc, "options")) == NULL ||
+	    add_bool(sub, "prune", o->prune != 0) == NULL ||
+	    (arr = add_arr(sub, "targets")) == NULL)
 		goto fail;
 	for (i = 0; i < o->ntargets; i++)
 		if (!cJSON_AddItemToArray(
@@ -576,9 +637,9 @@ plan_json(struct plan_ctx *c, int64_t refreshed)
 			goto fail;
 	if (add_int(sub, "expiry_window_days",
 	        o->expiry_window_s > 0 ? o->expiry_window_s / 86400 : 0) != 0 ||
-	    cJSON_AddBoolToObject(sub, "refreshed", o->refreshed != 0) == NULL)
+	    add_bool(sub, "refreshed", o->refreshed != 0) == NULL)
 		goto fail;
-	if ((sub = cJSON_AddObjectToObject(doc, "summary")) == NULL)
+	if ((sub = add_obj(doc, "summary")) == NULL)
 		goto fail;
 	for (i = 0; i < PLANFILE_NCHANGES; i++)
 		if (add_int(sub, planfile_change_name((enum planfile_change)i),
@@ -586,9 +647,9 @@ plan_json(struct plan_ctx *c, int64_t refreshed)
 			goto fail;
 	if (add_int(sub, "total", (long long)c->nacts) != 0)
 		goto fail;
-	cJSON_AddItemToObject(doc, "warnings", c->warnings);
+	cJSON_AddItemToObjectCS(doc, "warnings", c->warnings);
 	c->warnings = NULL;
-	if ((arr = cJSON_AddArrayToObject(doc, "actions")) == NULL)
+	if ((arr = add_arr(doc, "actions")) == NULL)
 		goto fail;
 	for (i = 0; i < c->nacts; i++) {
 		if ((a = act_json(&c->acts[i])) == NULL)

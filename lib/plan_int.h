@@ -147,7 +147,8 @@ void plan_warn(struct plan_ctx *c, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 /* New flat objects for before/after, and setters that accept NULL values
- * (stored as JSON null). */
+ * (stored as JSON null).  The object keeps key without a copy: pass a
+ * literal. */
 struct cJSON *plan_obj(struct plan_ctx *c);
 void plan_set_str(
     struct plan_ctx *c, struct cJSON *o, const char *key, const char *v);

@@ -43,7 +43,7 @@ struct field {
 
 struct fieldset {
 	const struct field *f;
-	size_t n;
+	size_t n; /* at most 64: check_object() keeps a bit per key */
 };
 
 #define FIELDSET(a)                                                            \
@@ -102,6 +102,8 @@ static const struct field target_f[] = {
 	{ "capacity", F_NCOUNT, 0, NULL },
 };
 static const struct fieldset target_s = FIELDSET(target_f);
+_Static_assert(sizeof(target_f) / sizeof(target_f[0]) <= 64,
+    "check_object() keeps a bit per key");
 
 static const struct field reason_f[] = {
 	{ "code", F_STR, 1, NULL },
@@ -205,6 +207,19 @@ jpath_add(struct jpath *p, const char *s)
 	p->s[n + k] = '\0';
 }
 
+/* Puts s at offset n of p (n <= its length), as jpath_add() would after
+ * the first n bytes. */
+static void
+jpath_put(struct jpath *p, size_t n, const char *s)
+{
+	size_t k = strlen(s);
+
+	if (k > sizeof(p->s) - 1 - n)
+		k = sizeof(p->s) - 1 - n;
+	memcpy(p->s + n, s, k);
+	p->s[n + k] = '\0';
+}
+
 static void
 jpath_key(struct jpath *out, const char *parent, const char *key)
 {
@@ -219,11 +234,19 @@ static void
 jpath_index(struct jpath *out, const char *parent, size_t i)
 {
 	char num[32];
+	size_t k = sizeof(num);
 
-	snprintf(num, sizeof(num), "[%zu]", i);
+	/* "[i]" without snprintf(): every array element gets a path. */
+	num[--k] = '\0';
+	num[--k] = ']';
+	do {
+		num[--k] = (char)('0' + i % 10);
+		i /= 10;
+	} while (i > 0);
+	num[--k] = '[';
 	out->s[0] = '\0';
 	jpath_add(out, parent);
-	jpath_add(out, num);
+	jpath_add(out, num + k);
 }
 
 /* A value quoted for an error message: at most about 60 bytes, control
@@ -510,38 +533,45 @@ check_value(
 	return 0;
 }
 
+/* Each member is looked up in fs starting after the previous member's
+ * key (plans come in that order, so it is usually the first try), and a
+ * bit per key finds duplicates and missing keys without comparing the
+ * members with each other. */
 static int
 check_object(const cJSON *obj, const char *path, const struct fieldset *fs,
     struct err *err)
 {
-	const cJSON *c, *d;
+	unsigned long long seen = 0;
+	const cJSON *c;
 	struct jpath p;
 	struct quoted q;
-	size_t i;
+	size_t i, k, hint = 0, plen;
 
 	if (!cJSON_IsObject(obj))
 		return err_set(err, ERR_SPEC, "%s: expected an object, got %s",
 		    path[0] ? path : "plan", type_name(obj));
+	/* "path." once; each member's key goes after it. */
+	jpath_key(&p, path, "");
+	plen = strlen(p.s);
 	for (c = obj->child; c != NULL; c = c->next) {
-		jpath_key(&p, path, c->string);
-		for (i = 0; i < fs->n; i++)
+		jpath_put(&p, plen, c->string);
+		for (k = 0; k < fs->n; k++) {
+			i = (hint + k) % fs->n;
 			if (strcmp(fs->f[i].key, c->string) == 0)
 				break;
-		if (i == fs->n)
+		}
+		if (k == fs->n)
 			return err_set(err, ERR_SPEC, "%s%sunknown key '%s'",
 			    path, path[0] ? ": " : "", quote(&q, c->string));
-		for (d = obj->child; d != c; d = d->next)
-			if (strcmp(d->string, c->string) == 0)
-				return err_set(
-				    err, ERR_SPEC, "%s: duplicate key", p.s);
+		if (seen & (1ULL << i))
+			return err_set(err, ERR_SPEC, "%s: duplicate key", p.s);
+		seen |= 1ULL << i;
+		hint = i + 1;
 		if (check_value(c, &fs->f[i], p.s, err) != 0)
 			return -1;
 	}
 	for (i = 0; i < fs->n; i++) {
-		if (!fs->f[i].required)
-			continue;
-		if (cJSON_GetObjectItemCaseSensitive(obj, fs->f[i].key) ==
-		    NULL) {
+		if (fs->f[i].required && !(seen & (1ULL << i))) {
 			jpath_key(&p, path, fs->f[i].key);
 			return err_set(err, ERR_SPEC, "%s: missing", p.s);
 		}
@@ -1004,8 +1034,33 @@ out:
 static void
 indent(struct buf *b, int n)
 {
-	while (n-- > 0)
-		buf_addch(b, ' ');
+	static const char spaces[] = "                                ";
+	size_t k;
+
+	while (n > 0) {
+		k = (size_t)n < sizeof(spaces) - 1 ? (size_t)n
+		                                   : sizeof(spaces) - 1;
+		buf_add(b, spaces, k);
+		n -= (int)k;
+	}
+}
+
+/* "%lld" without printf: counts are most of a plan's numbers. */
+static void
+write_integer(struct buf *b, long long v)
+{
+	char d[24];
+	size_t i = sizeof(d);
+	unsigned long long u =
+	    v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+
+	do {
+		d[--i] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u > 0);
+	if (v < 0)
+		d[--i] = '-';
+	buf_add(b, d + i, sizeof(d) - i);
 }
 
 static void
@@ -1016,7 +1071,7 @@ write_scalar(struct buf *b, const cJSON *v)
 		buf_addjson(b, v->valuestring);
 		buf_addch(b, '"');
 	} else if (cJSON_IsNumber(v)) {
-		buf_addf(b, "%lld", (long long)v->valuedouble);
+		write_integer(b, (long long)v->valuedouble);
 	} else if (cJSON_IsTrue(v)) {
 		buf_addstr(b, "true");
 	} else if (cJSON_IsFalse(v)) {
@@ -1032,12 +1087,40 @@ static void write_object(
 static void
 write_key(struct buf *b, const char *key, int depth, int *first)
 {
-	buf_addstr(b, *first ? "\n" : ",\n");
+	char line[128];
+	size_t n = 0, k = strlen(key);
+
+	/* The usual key (plain, short) goes in with one append. */
+	if (depth >= 0 && (size_t)depth + k + 6 <= sizeof(line)) {
+		const unsigned char *p = (const unsigned char *)key;
+
+		while (*p >= 0x20 && *p != '"' && *p != '\\')
+			p++;
+		if (*p == '\0') {
+			if (!*first)
+				line[n++] = ',';
+			line[n++] = '\n';
+			memset(line + n, ' ', (size_t)depth);
+			n += (size_t)depth;
+			line[n++] = '"';
+			memcpy(line + n, key, k);
+			n += k;
+			memcpy(line + n, "\": ", 3);
+			n += 3;
+			*first = 0;
+			buf_add(b, line, n);
+			return;
+		}
+	}
+	if (*first)
+		buf_add(b, "\n", 1);
+	else
+		buf_add(b, ",\n", 2);
 	*first = 0;
 	indent(b, depth);
-	buf_addch(b, '"');
+	buf_add(b, "\"", 1);
 	buf_addjson(b, key);
-	buf_addstr(b, "\": ");
+	buf_add(b, "\": ", 3);
 }
 
 static void
@@ -1088,13 +1171,29 @@ static void
 write_object(
     struct buf *b, const cJSON *obj, const struct fieldset *fs, int depth)
 {
-	const cJSON *v;
+	const cJSON *v, *next = obj->child;
 	size_t i;
 	int first = 1;
 
 	buf_addch(b, '{');
 	for (i = 0; i < fs->n; i++) {
-		v = cJSON_GetObjectItemCaseSensitive(obj, fs->f[i].key);
+		/* Plans are built in this key order, so the next member is
+		 * usually the one wanted.  The members before it matched
+		 * earlier keys, so the first of this name is not among
+		 * them. */
+		if (next != NULL && next->string != NULL &&
+		    strcmp(next->string, fs->f[i].key) == 0) {
+			v = next;
+			next = next->next;
+		} else {
+			/* As cJSON_GetObjectItemCaseSensitive(), from next. */
+			for (v = next; v != NULL && v->string != NULL &&
+			     strcmp(v->string, fs->f[i].key) != 0;
+			     v = v->next)
+				;
+			if (v != NULL && v->string == NULL)
+				v = NULL;
+		}
 		if (v == NULL)
 			continue;
 		write_key(b, fs->f[i].key, depth + 2, &first);

@@ -316,6 +316,13 @@ int state_get_trained(struct state *st, const char *replica_resource,
     const char *project, const char *label, struct state_trained *out,
     struct err *err);
 
+/* Every trained-model record in one query, sorted by replica resource,
+ * project and label (byte order, as strcmp()): *out has *n records (free
+ * each with state_trained_release(), then free(*out)); on failure *out is
+ * NULL and *n 0. */
+int state_list_trained(
+    struct state *st, struct state_trained **out, size_t *n, struct err *err);
+
 void state_replication_release(struct state_replication *rec);
 void state_replications_release(struct state_replications *list);
 void state_trained_release(struct state_trained *rec);

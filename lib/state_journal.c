@@ -157,6 +157,7 @@ state_list_replications(
 {
 	sqlite3_stmt *stmt = NULL;
 	struct state_replication *v;
+	size_t cap = 0;
 	int rc = -1, step;
 
 	memset(out, 0, sizeof(*out));
@@ -166,12 +167,15 @@ state_list_replications(
 	        err) != 0)
 		return -1;
 	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
-		v = realloc(out->v, (out->n + 1) * sizeof(*v));
-		if (v == NULL) {
-			nomem(err);
-			goto out;
+		if (out->n == cap) {
+			cap = cap ? cap * 2 : 64;
+			v = realloc(out->v, cap * sizeof(*v));
+			if (v == NULL) {
+				nomem(err);
+				goto out;
+			}
+			out->v = v;
 		}
-		out->v = v;
 		if (read_replication(stmt, &out->v[out->n]) != 0) {
 			nomem(err);
 			goto out;
@@ -212,6 +216,21 @@ state_put_trained(
 	return rc;
 }
 
+static int
+read_trained(sqlite3_stmt *stmt, struct state_trained *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->trained_at = sqlite3_column_int64(stmt, 4);
+	if (state_coldup(stmt, 0, &t->replica_resource) != 0 ||
+	    state_coldup(stmt, 1, &t->project) != 0 ||
+	    state_coldup(stmt, 2, &t->label) != 0 ||
+	    state_coldup(stmt, 3, &t->snapshot) != 0) {
+		state_trained_release(t);
+		return -1;
+	}
+	return 0;
+}
+
 int
 state_get_trained(struct state *st, const char *replica_resource,
     const char *project, const char *label, struct state_trained *out,
@@ -240,18 +259,63 @@ state_get_trained(struct state *st, const char *replica_resource,
 		state_sqlerr(st, err, "reading trained models");
 		goto out;
 	}
-	out->trained_at = sqlite3_column_int64(stmt, 4);
-	if (state_coldup(stmt, 0, &out->replica_resource) != 0 ||
-	    state_coldup(stmt, 1, &out->project) != 0 ||
-	    state_coldup(stmt, 2, &out->label) != 0 ||
-	    state_coldup(stmt, 3, &out->snapshot) != 0) {
-		state_trained_release(out);
+	if (read_trained(stmt, out) != 0) {
 		nomem(err);
 		goto out;
 	}
 	rc = 0;
 out:
 	sqlite3_finalize(stmt);
+	return rc;
+}
+
+int
+state_list_trained(
+    struct state *st, struct state_trained **out, size_t *n, struct err *err)
+{
+	struct state_trained *v = NULL, *nv;
+	sqlite3_stmt *stmt = NULL;
+	size_t len = 0, cap = 0, i;
+	int rc = -1, step;
+
+	*out = NULL;
+	*n = 0;
+	if (state_prepare(st, &stmt,
+	        "SELECT replica_resource, project, label, snapshot, trained_at "
+	        "FROM trained_models ORDER BY replica_resource, project, label",
+	        err) != 0)
+		return -1;
+	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (len == cap) {
+			cap = cap ? cap * 2 : 64;
+			nv = realloc(v, cap * sizeof(*v));
+			if (nv == NULL) {
+				nomem(err);
+				goto out;
+			}
+			v = nv;
+		}
+		if (read_trained(stmt, &v[len]) != 0) {
+			nomem(err);
+			goto out;
+		}
+		len++;
+	}
+	if (step != SQLITE_DONE) {
+		state_sqlerr(st, err, "reading trained models");
+		goto out;
+	}
+	*out = v;
+	*n = len;
+	v = NULL;
+	rc = 0;
+out:
+	sqlite3_finalize(stmt);
+	if (v != NULL) {
+		for (i = 0; i < len; i++)
+			state_trained_release(&v[i]);
+		free(v);
+	}
 	return rc;
 }
 

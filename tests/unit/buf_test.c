@@ -1,4 +1,5 @@
 /* buf_test.c - growable strings: caps, sticky failure, encoders. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -78,6 +79,121 @@ test_json_escaping(void)
 	buf_release(&b);
 }
 
+/* The escaping of the old byte-at-a-time writer, as the reference that
+ * the run-at-a-time buf_addjson() must match byte for byte. */
+static void
+ref_json(struct buf *b, const unsigned char *p)
+{
+	char u[8];
+
+	for (; *p != '\0'; p++) {
+		if (*p == '"')
+			buf_addstr(b, "\\\"");
+		else if (*p == '\\')
+			buf_addstr(b, "\\\\");
+		else if (*p == '\n')
+			buf_addstr(b, "\\n");
+		else if (*p == '\r')
+			buf_addstr(b, "\\r");
+		else if (*p == '\t')
+			buf_addstr(b, "\\t");
+		else if (*p < 0x20) {
+			snprintf(u, sizeof(u), "\\u%04x", *p);
+			buf_addstr(b, u);
+		} else
+			buf_addch(b, (char)*p);
+	}
+}
+
+static void
+test_json_escaping_matches_the_reference_for_every_byte(void)
+{
+	struct buf got = { 0 }, want = { 0 };
+	unsigned char s[600];
+	size_t i, n;
+
+	/* Each byte alone, and between plain runs on both sides. */
+	for (i = 1; i < 256; i++) {
+		s[0] = (unsigned char)i;
+		s[1] = '\0';
+		buf_reset(&got);
+		buf_reset(&want);
+		buf_addjson(&got, (const char *)s);
+		ref_json(&want, s);
+		T_EQ_STR(buf_str(&got), buf_str(&want));
+		memcpy(s, "ab", 2);
+		s[2] = (unsigned char)i;
+		memcpy(s + 3, "cd", 3);
+		buf_reset(&got);
+		buf_reset(&want);
+		buf_addjson(&got, (const char *)s);
+		ref_json(&want, s);
+		T_EQ_STR(buf_str(&got), buf_str(&want));
+	}
+	/* A long string mixing runs, escapes, UTF-8 (2, 3 and 4 bytes), DEL
+	 * and an invalid byte, which is copied as it is. */
+	n = 0;
+	while (n + 40 < sizeof(s)) {
+		const char *piece =
+		    n % 3 ? "plain text run " : "\"q\"\\\x1f\x7f";
+
+		memcpy(s + n, piece, strlen(piece));
+		n += strlen(piece);
+		memcpy(s + n, "\xc3\xbc\xe2\x82\xac\xf0\x9f\x98\x80\xff", 10);
+		n += 10;
+	}
+	s[n] = '\0';
+	buf_reset(&got);
+	buf_reset(&want);
+	T_EQ_INT(buf_addjson(&got, (const char *)s), 0);
+	ref_json(&want, s);
+	T_EQ_STR(buf_str(&got), buf_str(&want));
+	T_EQ_INT(got.len, want.len);
+	/* Nothing at all, and only escapes. */
+	buf_reset(&got);
+	T_EQ_INT(buf_addjson(&got, ""), 0);
+	T_EQ_INT(got.len, 0);
+	buf_addjson(&got, "\\\"\n");
+	T_EQ_STR(buf_str(&got), "\\\\\\\"\\n");
+	buf_release(&got);
+	buf_release(&want);
+}
+
+static void
+test_json_escaping_respects_the_cap(void)
+{
+	struct buf b = { .max = 8 };
+
+	T_EQ_INT(buf_addjson(&b, "abc\n"), 0); /* 5 bytes */
+	T_EQ_STR(buf_str(&b), "abc\\n");
+	/* A run that would pass the cap fails and sticks. */
+	T_EQ_INT(buf_addjson(&b, "defg"), -1);
+	T_OK(b.failed);
+	T_EQ_INT(buf_addjson(&b, "x"), -1);
+	T_EQ_STR(buf_str(&b), "abc\\n");
+	buf_release(&b);
+}
+
+/* The fast path of buf_add (room left in the allocation) still honours
+ * the cap, which is smaller than the allocation here. */
+static void
+test_cap_holds_when_the_allocation_has_room(void)
+{
+	struct buf b = { .max = 10 };
+
+	T_EQ_INT(buf_add(&b, "12345", 5), 0);
+	T_OK(b.cap > 11);
+	T_EQ_INT(buf_add(&b, "67890", 5), 0);
+	T_EQ_INT(b.len, 10);
+	T_EQ_INT(buf_add(&b, "x", 1), -1);
+	T_OK(b.failed);
+	T_EQ_STR(buf_str(&b), "1234567890");
+	buf_reset(&b);
+	T_EQ_INT(buf_add(&b, "", 0), 0);
+	T_EQ_STR(buf_str(&b), "");
+	buf_release(&b);
+}
+
 static void
 test_take_hands_over_and_empties(void)
 {
@@ -115,6 +231,9 @@ main(void)
 	T_RUN(test_reset_clears_failure_and_keeps_cap);
 	T_RUN(test_url_encoding_keeps_unreserved);
 	T_RUN(test_json_escaping);
+	T_RUN(test_json_escaping_matches_the_reference_for_every_byte);
+	T_RUN(test_json_escaping_respects_the_cap);
+	T_RUN(test_cap_holds_when_the_allocation_has_room);
 	T_RUN(test_take_hands_over_and_empties);
 	T_RUN(test_err_wrap_prepends_context);
 	return t_done();

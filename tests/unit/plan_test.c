@@ -1460,9 +1460,20 @@ test_cache_from_state_file(void)
 	tr.label = (char *)"v7";
 	tr.snapshot = hash;
 	T_OK(state_put_trained(st, &tr, &err) == 0);
+	/* Records of models that are not live (another label, another
+	 * resource) are read in the same query but left out of the view. */
+	tr.label = (char *)"v9";
+	T_OK(state_put_trained(st, &tr, &err) == 0);
+	tr.label = (char *)"v7";
+	tr.replica_resource = (char *)"lang-north";
+	T_OK(state_put_trained(st, &tr, &err) == 0);
+	tr.replica_resource = (char *)"lang-west";
 
 	T_OK(plan_cache_load(&cache, st, &err) == 0);
 	T_EQ_INT(cache.view.ntrained, 1);
+	T_EQ_STR(cache.view.trained[0].replica_resource, "lang-west");
+	T_EQ_STR(cache.view.trained[0].label, "v7");
+	T_EQ_STR(cache.view.trained[0].snapshot, hash);
 	T_EQ_INT(cache.view.nsnapshots, 1);
 	T_OK(cache.view.revision > 0);
 	cfg = load_config(Y_BASE);

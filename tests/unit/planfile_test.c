@@ -141,6 +141,42 @@ test_write_puts_keys_in_contract_order(void)
 	buf_release(&b);
 }
 
+/* Snapshot keys that need escaping or are too long for the one-append
+ * path, and targets without their optional keys, are written as before:
+ * the output parses back to the same plan and has the escapes. */
+static void
+test_write_escapes_odd_keys_and_skips_absent_ones(void)
+{
+	struct buf a = { 0 };
+	char longkey[200];
+	cJSON *p = fixture("valid-travel.json"), *q = NULL, *act, *snap, *t;
+
+	T_OK(p != NULL);
+	memset(longkey, 'k', sizeof(longkey) - 1);
+	longkey[sizeof(longkey) - 1] = '\0';
+	act = action(p, 1);
+	snap = cJSON_CreateObject();
+	cJSON_AddStringToObject(snap, "quo\"te", "v\"1");
+	cJSON_AddStringToObject(snap, "back\\slash", "\x01");
+	cJSON_AddStringToObject(snap, "tab\there", "\xc3\xbc");
+	cJSON_AddNumberToObject(snap, longkey, -42);
+	cJSON_ReplaceItemInObjectCaseSensitive(act, "before", snap);
+	t = cJSON_GetObjectItem(act, "target");
+	cJSON_DeleteItemFromObjectCaseSensitive(t, "project_kind");
+	cJSON_DeleteItemFromObjectCaseSensitive(t, "type");
+	cJSON_AddStringToObject(t, "type", "language");
+	T_EQ_INT(planfile_write(p, &a, &e), 0);
+	T_CONTAINS(buf_str(&a), "      \"quo\\\"te\": \"v\\\"1\",\n");
+	T_CONTAINS(buf_str(&a), "\"back\\\\slash\": \"\\u0001\"");
+	T_CONTAINS(buf_str(&a), "\"tab\\there\": \"\xc3\xbc\"");
+	T_CONTAINS(buf_str(&a), "kkkk\": -42\n");
+	T_OK(planfile_parse(&q, a.data, a.len, "<out>", &e) == 0);
+	T_OK(q != NULL && cJSON_Compare(p, q, 1));
+	cJSON_Delete(p);
+	cJSON_Delete(q);
+	buf_release(&a);
+}
+
 static void
 test_write_refuses_an_invalid_plan(void)
 {
@@ -537,6 +573,7 @@ main(void)
 	T_RUN(test_valid_fixtures_load);
 	T_RUN(test_write_reproduces_canonical_fixtures_byte_for_byte);
 	T_RUN(test_write_puts_keys_in_contract_order);
+	T_RUN(test_write_escapes_odd_keys_and_skips_absent_ones);
 	T_RUN(test_write_refuses_an_invalid_plan);
 	T_RUN(test_newer_format_version_is_refused_with_upgrade_hint);
 	T_RUN(test_bad_format_versions_are_refused);

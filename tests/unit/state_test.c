@@ -612,6 +612,53 @@ test_replication_records_bump_the_revision(void)
 	state_close(st);
 }
 
+/* All trained records in one query, sorted by their key in byte order
+ * (what plan_cache_load's binary search expects). */
+static void
+test_list_trained_reads_every_record_sorted(void)
+{
+	static const char *const keys[][3] = {
+		{ "west", "P", "v2" },
+		{ "east", "Q", "v1" },
+		{ "west", "P", "v1" },
+		{ "West", "P", "v1" },
+		{ "west", "P\xc3\xbc", "v1" },
+	};
+	static const char *const want[] = { "West/P/v1", "east/Q/v1",
+		"west/P/v1", "west/P/v2", "west/P\xc3\xbc/v1" };
+	struct state *st = open_new();
+	struct state_trained tr = { 0 }, *all = (struct state_trained *)&tr;
+	struct err err = { 0 };
+	char got[64];
+	size_t i, n = 99;
+
+	T_OK(st != NULL);
+	T_OK(state_list_trained(st, &all, &n, &err) == 0);
+	T_OK(all == NULL);
+	T_EQ_INT(n, 0);
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		tr.replica_resource = (char *)keys[i][0];
+		tr.project = (char *)keys[i][1];
+		tr.label = (char *)keys[i][2];
+		tr.snapshot = i == 1 ? NULL : (char *)"aa";
+		T_OK(state_put_trained(st, &tr, &err) == 0);
+	}
+	T_OK(state_list_trained(st, &all, &n, &err) == 0);
+	T_EQ_INT(n, 5);
+	for (i = 0; i < n && i < 5; i++) {
+		snprintf(got, sizeof(got), "%s/%s/%s", all[i].replica_resource,
+		    all[i].project, all[i].label);
+		T_EQ_STR(got, want[i]);
+		T_OK(all[i].trained_at > 0);
+	}
+	T_OK(all[1].snapshot == NULL);
+	T_EQ_STR(all[2].snapshot, "aa");
+	for (i = 0; i < n; i++)
+		state_trained_release(&all[i]);
+	free(all);
+	state_close(st);
+}
+
 static void
 test_journal_lifecycle_and_resume(void)
 {
@@ -882,6 +929,7 @@ main(void)
 	T_RUN(test_unreachable_resource_keeps_rows_and_is_stale);
 	T_RUN(test_addresses_round_trip);
 	T_RUN(test_replication_records_bump_the_revision);
+	T_RUN(test_list_trained_reads_every_record_sorted);
 	T_RUN(test_journal_lifecycle_and_resume);
 	T_RUN(test_lock_conflicts_and_is_released);
 	T_RUN(test_lock_waits_up_to_the_timeout);
