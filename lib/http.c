@@ -259,6 +259,24 @@ out:
 	return rc;
 }
 
+int
+http_has_body(const struct xfer *x)
+{
+	return x->body != NULL || x->has_src;
+}
+
+void
+http_drop_body(struct xfer *x)
+{
+	if (x->body_owned)
+		free(x->body);
+	x->body = NULL;
+	x->body_owned = 0;
+	x->body_len = 0;
+	x->has_src = 0;
+	memset(&x->src, 0, sizeof(x->src));
+}
+
 static void
 xfer_free(struct xfer *x)
 {
@@ -276,7 +294,7 @@ xfer_free(struct xfer *x)
 	free(x->url);
 	free(x->origin0);
 	free(x->origin);
-	free(x->body);
+	http_drop_body(x);
 	free(x->content_type);
 	http_resp_clear(&x->resp);
 	free(x->resp.url);
@@ -450,8 +468,17 @@ http_submit(struct http *h, const struct http_req *req, http_done_fn done,
     void *arg, struct err *err)
 {
 	struct xfer *x = NULL;
+	char *taken = req->body_own == HTTP_BODY_TAKE ? (char *)req->body : NULL;
 	int rc = -1;
 
+	if (req->body_src != NULL &&
+	    (req->body != NULL || req->body_src->read == NULL ||
+	        req->body_src->rewind == NULL)) {
+		err_set(err, ERR_HTTP,
+		    "a request body source needs read and rewind, and no "
+		    "body");
+		goto out;
+	}
 	if (req->url == NULL || req->method == NULL) {
 		err_set(err, ERR_HTTP, "request without a method or URL");
 		goto out;
@@ -491,13 +518,24 @@ http_submit(struct http *h, const struct http_req *req, http_done_fn done,
 	x->origin = httpurl_origin(req->url);
 	x->content_type =
 	    strdup(req->content_type ? req->content_type : "application/json");
-	if (req->body != NULL) {
+	if (req->body != NULL && req->body_own == HTTP_BODY_COPY) {
 		x->body = malloc(req->body_len + 1);
 		if (x->body != NULL) {
 			memcpy(x->body, req->body, req->body_len);
 			x->body[req->body_len] = '\0';
 		}
+		x->body_owned = 1;
 		x->body_len = req->body_len;
+	} else if (req->body != NULL) {
+		/* Borrowed or taken: a large upload is never copied. */
+		x->body = (char *)req->body;
+		x->body_owned = req->body_own == HTTP_BODY_TAKE;
+		x->body_len = req->body_len;
+		taken = NULL;
+	} else if (req->body_src != NULL) {
+		x->src = *req->body_src;
+		x->has_src = 1;
+		x->body_len = x->src.len;
 	}
 	if (x->url == NULL || x->origin0 == NULL || x->origin == NULL ||
 	    x->content_type == NULL || (req->body != NULL && x->body == NULL)) {
@@ -527,6 +565,7 @@ http_submit(struct http *h, const struct http_req *req, http_done_fn done,
 	rc = 0;
 out:
 	xfer_free(x);
+	free(taken);
 	return rc;
 }
 

@@ -70,8 +70,42 @@ struct http_opts {
 	double pace_post_per_min;
 };
 
+/* What the client does with http_req.body. */
+enum http_body_own {
+	/* The client copies the body in http_submit(). */
+	HTTP_BODY_COPY = 0,
+	/* The client borrows the body: the caller keeps it valid and
+	 * unchanged until done() has run (or http_submit() has failed). */
+	HTTP_BODY_BORROW,
+	/* The client takes the body, which must come from malloc(): it is
+	 * freed when the request ends, or before http_submit() returns when
+	 * that fails.  The caller must not touch it after the call. */
+	HTTP_BODY_TAKE,
+};
+
+/* A request body pulled as it is sent (an upload too large to hold in
+ * memory), of a length known in advance (the Content-Length).  The client
+ * borrows the functions and arg until done() has run; it never frees arg. */
+struct http_body_src {
+	size_t len; /* exactly the bytes read() produces in all */
+	/* Puts the next bytes, up to cap, at dst and sets *got (0 only at
+	 * the end).  Returns 0, or -1 with err set: the attempt then ends
+	 * with that error and is not retried; since fewer than len bytes
+	 * were sent, resp->maybe_sent stays 0. */
+	int (*read)(
+	    void *arg, char *dst, size_t cap, size_t *got, struct err *err);
+	/* Goes back to the first byte, before a retry or redirect resends
+	 * the body (and when libcurl rewinds).  Returns 0, or -1 with err
+	 * set (the request then ends with that error). */
+	int (*rewind)(void *arg, struct err *err);
+	void *arg;
+	/* Not called by the client: for the owner of arg (for instance
+	 * language_import_start_src(), which releases the source with it). */
+	void (*release)(void *arg);
+};
+
 /* One request.  Every pointer is borrowed until http_submit() returns: the
- * client copies what it keeps. */
+ * client copies what it keeps, except body (see body_own) and body_src. */
 struct http_req {
 	const char *method; /* "GET", "POST", "PUT", "PATCH", "DELETE" */
 	const char *url;
@@ -83,6 +117,10 @@ struct http_req {
 	const char *const *secret_headers;
 	const char *body; /* NULL = no body */
 	size_t body_len;
+	enum http_body_own body_own; /* default: copied */
+	/* Instead of body: a body streamed from src (the struct is copied,
+	 * its arg borrowed until done() has run). */
+	const struct http_body_src *body_src;
 	const char *content_type; /* of body; default application/json */
 	/* Pacing: requests with the same key share token buckets (one for
 	 * GET/HEAD, one for the rest); NULL = not paced. */
