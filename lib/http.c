@@ -6,7 +6,7 @@
  * (Ocp-Apim-Subscription-Key) to whatever host a redirect names; we
  * compare each hop's scheme, host and port with the request's own and
  * drop the secret headers when they differ.  And every request waiting
- * for something (a retry timer, a pacing token, a free connection slot)
+ * for something (a retry timer, room to pace, a free connection slot)
  * sits in our own queue, not inside libcurl, so that libcurl's timeouts
  * measure only the attempt itself and http_run() can sleep in
  * curl_multi_poll() exactly until the next timer.
@@ -317,6 +317,8 @@ http_free(struct http *h)
 	}
 	for (p = h->pacers; p != NULL; p = pn) {
 		pn = p->next;
+		pace_release(&p->get);
+		pace_release(&p->post);
 		free(p->key);
 		free(p);
 	}
@@ -375,6 +377,8 @@ http_pace_set(struct http *h, const char *key, double get_per_min,
 	p = pacer_get(h, key, 1);
 	if (p == NULL)
 		return err_set(err, ERR_NOMEM, "out of memory");
+	pace_release(&p->get);
+	pace_release(&p->post);
 	pace_init_window(&p->get, get_per_min, http_now(h));
 	pace_init_window(&p->post, post_per_min, http_now(h));
 	return 0;
@@ -468,7 +472,8 @@ http_submit(struct http *h, const struct http_req *req, http_done_fn done,
     void *arg, struct err *err)
 {
 	struct xfer *x = NULL;
-	char *taken = req->body_own == HTTP_BODY_TAKE ? (char *)req->body : NULL;
+	char *taken =
+	    req->body_own == HTTP_BODY_TAKE ? (char *)req->body : NULL;
 	int rc = -1;
 
 	if (req->body_src != NULL &&
@@ -680,7 +685,7 @@ fail_all(struct http *h, enum err_code code, const char *msg)
 }
 
 /* Starts every waiting request whose time has come and that has a
- * connection slot and a pacing token.  Returns the earliest time a
+ * connection slot and room in its pacing window.  Returns the earliest time a
  * waiting request wants to be looked at again, or -1. */
 static long long
 start_ready(struct http *h)
@@ -712,7 +717,9 @@ start_ready(struct http *h)
 		if ((b = http_bucket_of(x)) != NULL &&
 		    (w = pace_take(b, t)) > 0) {
 			http_logf(h, HTTP_LOG_DEBUG,
-			    "%s %s: waiting %lld ms for a '%s' pacing token",
+			    "%s %s: waiting %lld ms for room in the '%s' "
+			    "pacing "
+			    "window",
 			    x->method, x->resp.url ? x->resp.url : "", w,
 			    x->pacer->key);
 			x->wake_ms = t + w;

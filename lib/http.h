@@ -25,7 +25,7 @@ struct http;
 /* Levels passed to http_opts.log.  Warnings: plain http or --insecure in
  * use.  Info: a retry, a redirect, a slow-down after 429.  Debug: every
  * attempt (method, URL with query values redacted, status, time, attempt
- * number) and every wait for a pacing token. */
+ * number) and every wait for room in a pacing window. */
 enum {
 	HTTP_LOG_WARN = 1,
 	HTTP_LOG_INFO = 2,
@@ -122,7 +122,7 @@ struct http_req {
 	 * its arg borrowed until done() has run). */
 	const struct http_body_src *body_src;
 	const char *content_type; /* of body; default application/json */
-	/* Pacing: requests with the same key share token buckets (one for
+	/* Pacing: requests with the same key share windows (one for
 	 * GET/HEAD, one for the rest); NULL = not paced. */
 	const char *pace_key;
 	/* -1 = never retry, 0 = by method, 1 = always.  Retried statuses are
@@ -180,11 +180,12 @@ int http_new(struct http **out, const struct http_opts *opts, struct err *err);
 void http_free(struct http *h);
 
 /* Sets the pacing of key: at most get_per_min GET/HEAD requests and
- * post_per_min other requests in any 60-second window (token buckets with
- * a burst of a tenth of the figure, at least 1; see pace_init_window());
- * 0 = unlimited.  A 429 on a key halves that bucket's rate, and holds it
- * for the Retry-After; the rate doubles back after each quiet minute.
- * Every attempt (retries and redirects too) takes a token. */
+ * post_per_min other requests in any sliding 60-second window, as the
+ * service counts them (that many may go at once; see lib/pace.h);
+ * 0 = unlimited.  A 429 on a key halves that window's count, and holds it
+ * for the Retry-After; the count doubles back after each quiet minute.
+ * Every attempt (retries and redirects too) counts.  Setting a key again
+ * forgets what it counted. */
 int http_pace_set(struct http *h, const char *key, double get_per_min,
     double post_per_min, struct err *err);
 

@@ -54,8 +54,8 @@ struct xfer {
 	int body_owned; /* body is ours to free (copied or taken) */
 	int has_src;    /* the body comes from src, not body */
 	struct http_body_src src;
-	int src_dirty;     /* src was read from: rewind before resending */
-	int src_failed;    /* src's read or rewind failed: src_err says why */
+	int src_dirty;  /* src was read from: rewind before resending */
+	int src_failed; /* src's read or rewind failed: src_err says why */
 	struct err src_err;
 	int body_read; /* a body byte was handed to libcurl: maybe sent */
 	char *content_type;

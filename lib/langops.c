@@ -149,8 +149,8 @@ language_list_training_config_versions(struct language *lc,
  * whose arg the call takes over (released on failure too). */
 static int
 start_op(struct language *lc, const char *method, struct buf *url,
-    struct buf *body, const struct http_body_src *src,
-    language_started_fn cb, void *arg, struct err *err)
+    struct buf *body, const struct http_body_src *src, language_started_fn cb,
+    void *arg, struct err *err)
 {
 	struct call *c = language_call_new(lc, K_START, method, url, err);
 

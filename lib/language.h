@@ -255,10 +255,9 @@ int language_import_start(struct language *lc, enum language_family family,
  * arg over and calls src->release(src->arg) when it ends, whether it
  * succeeds or fails, this call's failure included.  A 401 retry or an
  * http retry rewinds the source. */
-int language_import_start_src(struct language *lc,
-    enum language_family family, const char *project,
-    const struct http_body_src *src, language_started_fn cb, void *arg,
-    struct err *err);
+int language_import_start_src(struct language *lc, enum language_family family,
+    const char *project, const struct http_body_src *src,
+    language_started_fn cb, void *arg, struct err *err);
 int language_train_start(struct language *lc, enum language_family family,
     const char *project, const struct language_train_opts *opts,
     language_started_fn cb, void *arg, struct err *err);

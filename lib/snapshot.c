@@ -662,8 +662,8 @@ snapshot_reader_rewind(struct snapshot_reader *r, struct err *err)
 {
 	if (inflateReset(&r->z) != Z_OK ||
 	    EVP_DigestInit_ex(r->md, EVP_sha256(), NULL) != 1)
-		return err_set(err, ERR_IO, "cannot restart reading snapshot %s",
-		    r->hash);
+		return err_set(
+		    err, ERR_IO, "cannot restart reading snapshot %s", r->hash);
 	r->z.next_in = r->in;
 	r->z.avail_in = 0;
 	r->off = 0;

@@ -681,17 +681,16 @@ test_streamed_body_is_sent_whole_and_rewound_for_a_retry(void)
 	struct http_resp *r = NULL;
 	struct err err = { 0 };
 	struct src p = { .len = 3000, .step = 7 };
-	struct http_body_src bs = { .len = 3000,
-		.read = src_read,
-		.rewind = src_rewind,
-		.arg = &p };
+	struct http_body_src bs = {
+		.len = 3000, .read = src_read, .rewind = src_rewind, .arg = &p
+	};
 	char want[3001], got[256], ctype[128];
 	size_t i, len0, len1;
 	START(st);
 	struct http *h = client(&o);
-	struct http_req req = { .method = "POST",
-		.url = url(s, "/import"),
-		.body_src = &bs };
+	struct http_req req = {
+		.method = "POST", .url = url(s, "/import"), .body_src = &bs
+	};
 	int rc = http_do(h, &req, &r, &err), n = s->nreq;
 
 	len0 = s->body_len[0];
@@ -724,10 +723,9 @@ test_failing_source_ends_the_request_not_sent(void)
 	struct http_resp *r = NULL;
 	struct err err = { 0 };
 	struct src p = { .len = 3000, .step = 100, .fail_at = 1000 };
-	struct http_body_src bs = { .len = 3000,
-		.read = src_read,
-		.rewind = src_rewind,
-		.arg = &p };
+	struct http_body_src bs = {
+		.len = 3000, .read = src_read, .rewind = src_rewind, .arg = &p
+	};
 	START(st);
 	struct http *h = client(&o);
 	struct http_req req = { .method = "POST",
@@ -760,15 +758,14 @@ test_source_shorter_than_announced_is_an_error(void)
 	struct http_resp *r = NULL;
 	struct err err = { 0 };
 	struct src p = { .len = 500, .step = 100 };
-	struct http_body_src bs = { .len = 800,
-		.read = src_read,
-		.rewind = src_rewind,
-		.arg = &p };
+	struct http_body_src bs = {
+		.len = 800, .read = src_read, .rewind = src_rewind, .arg = &p
+	};
 	START(st);
 	struct http *h = client(&o);
-	struct http_req req = { .method = "PUT",
-		.url = url(s, "/x"),
-		.body_src = &bs };
+	struct http_req req = {
+		.method = "PUT", .url = url(s, "/x"), .body_src = &bs
+	};
 	int rc = http_do(h, &req, &r, &err);
 
 	srv_stop(s);
@@ -784,10 +781,9 @@ test_source_with_a_body_is_refused(void)
 	struct http_opts o = { 0 };
 	struct err err = { 0 };
 	struct src p = { .len = 1, .step = 1 };
-	struct http_body_src bs = { .len = 1,
-		.read = src_read,
-		.rewind = src_rewind,
-		.arg = &p };
+	struct http_body_src bs = {
+		.len = 1, .read = src_read, .rewind = src_rewind, .arg = &p
+	};
 	struct http *h = client(&o);
 	struct http_req req = { .method = "POST",
 		.url = "http://127.0.0.1:1/",
@@ -1351,34 +1347,61 @@ test_sequential_requests_reuse_one_connection(void)
 	T_EQ_INT(conns, 1);
 }
 
+/* A clock 100 times faster than the real one: a minute of pacing in 0.6
+ * real seconds. */
+static long long
+fast_now(void *arg)
+{
+	return (ms_now() - *(long long *)arg) * 100;
+}
+
+struct paced {
+	long long *base;
+	int n;
+	long long at[16];
+};
+
 static void
-test_pacing_queues_requests_past_the_burst(void)
+paced_done(void *arg, struct http_resp *resp, const struct err *e)
+{
+	struct paced *p = arg;
+
+	if (e == NULL && resp->status == 200 && p->n < 16)
+		p->at[p->n++] = fast_now(p->base);
+}
+
+static void
+test_pacing_sends_the_window_at_once_then_waits_for_the_oldest(void)
 {
 	static const struct step st[] = { { A_REPLY, 200, 0, 0, 0, 0 } };
-	struct http_opts o = { 0 };
+	long long base = ms_now(), t0, real0;
+	struct http_opts o = { .now_ms = fast_now, .clock_arg = &base };
 	struct err err = { 0 };
 	START(st);
 	struct http *h = client(&o);
-	struct counter c = { 0 };
+	struct paced p = { .base = &base };
 	struct http_req req = {
 		.method = "GET", .url = url(s, "/"), .pace_key = "lang-east"
 	};
-	long long t0, dt;
-	int i;
+	int i, early = 0;
 
-	/* 120 a minute: a burst of 12, then one per 555 ms. */
-	T_EQ_INT(http_pace_set(h, "lang-east", 120, 10, &err), 0);
-	t0 = ms_now();
-	for (i = 0; i < 13; i++)
-		T_EQ_INT(http_submit(h, &req, count_done, &c, &err), 0);
-	T_EQ_INT(http_run(h, 5000, &err), 0);
-	dt = ms_now() - t0;
+	/* 10 GET a minute: all 10 at once, the 11th when the first is a
+	 * minute old. */
+	T_EQ_INT(http_pace_set(h, "lang-east", 10, 10, &err), 0);
+	t0 = fast_now(&base);
+	real0 = ms_now();
+	for (i = 0; i < 11; i++)
+		T_EQ_INT(http_submit(h, &req, paced_done, &p, &err), 0);
+	T_EQ_INT(http_run(h, -1, &err), 0);
 	srv_stop(s);
 	http_free(h);
-	T_EQ_INT(c.ok, 13);
-	T_OK(dt >= 500);
-	T_OK(dt < 2000);
-	T_CONTAINS(logs.text, "for a 'lang-east' pacing token");
+	T_EQ_INT(p.n, 11);
+	for (i = 0; i < p.n; i++)
+		early += p.at[i] < t0 + 60000;
+	T_EQ_INT(early, 10);
+	T_OK(p.at[10] >= t0 + 60000);
+	T_OK(ms_now() - real0 < 5000);
+	T_CONTAINS(logs.text, "for room in the 'lang-east' pacing window");
 }
 
 static void
@@ -1401,8 +1424,8 @@ test_429_halves_the_paced_rate(void)
 	http_resp_free(r);
 	srv_stop(s);
 	http_free(h);
-	/* 600 a minute = a burst of 60 and a rate of 540, halved. */
-	T_CONTAINS(logs.text, "429 on 'k': slowing other requests to 270.0");
+	/* 600 a minute, halved. */
+	T_CONTAINS(logs.text, "429 on 'k': slowing other requests to 300.0");
 }
 
 static void
@@ -2162,7 +2185,7 @@ main(void)
 	T_RUN(test_many_requests_share_capped_kept_alive_connections);
 	T_RUN(test_callback_may_submit_more);
 	T_RUN(test_sequential_requests_reuse_one_connection);
-	T_RUN(test_pacing_queues_requests_past_the_burst);
+	T_RUN(test_pacing_sends_the_window_at_once_then_waits_for_the_oldest);
 	T_RUN(test_429_halves_the_paced_rate);
 	T_RUN(test_plain_http_and_insecure_only_on_loopback);
 	T_RUN(test_loopback_detection);
