@@ -636,8 +636,8 @@ start_import(struct anode *n)
 		return;
 	}
 	snapshot_reader_body(r, &src);
-	if (language_import_start_src(n->lc, n->fam, n->project, &src,
-	        on_started, n, &err) != 0)
+	if (language_import_start_src(
+	        n->lc, n->fam, n->project, &src, on_started, n, &err) != 0)
 		apply_fail(n, err.msg);
 }
 
