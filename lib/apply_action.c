@@ -624,26 +624,24 @@ start_export(struct anode *n)
 static void
 start_import(struct anode *n)
 {
-	struct buf body = { .max = (size_t)1 << 30 };
+	struct snapshot_reader *r = NULL;
+	struct http_body_src src;
 	struct err err = { 0 };
 
-	if (import_snapshot(n, &err) != 0) {
-		apply_fail(n, err.msg);
-		return;
-	}
-	if (snapshot_load(n->ap->st, n->snapshot, &body, &err) != 0) {
-		buf_release(&body);
+	/* Streamed from the state file: no replica holds the document. */
+	if (import_snapshot(n, &err) != 0 ||
+	    snapshot_reader_open(&r, n->ap->st, n->snapshot, &err) != 0) {
 		apply_fail(n, err.msg);
 		return;
 	}
 	if (apply_action_intent(n) != 0) {
-		buf_release(&body);
+		snapshot_reader_free(r);
 		return;
 	}
-	if (language_import_start(n->lc, n->fam, n->project, body.data,
-	        body.len, on_started, n, &err) != 0)
+	snapshot_reader_body(r, &src);
+	if (language_import_start_src(
+	        n->lc, n->fam, n->project, &src, on_started, n, &err) != 0)
 		apply_fail(n, err.msg);
-	buf_release(&body);
 }
 
 static void

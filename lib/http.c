@@ -6,7 +6,7 @@
  * (Ocp-Apim-Subscription-Key) to whatever host a redirect names; we
  * compare each hop's scheme, host and port with the request's own and
  * drop the secret headers when they differ.  And every request waiting
- * for something (a retry timer, a pacing token, a free connection slot)
+ * for something (a retry timer, room to pace, a free connection slot)
  * sits in our own queue, not inside libcurl, so that libcurl's timeouts
  * measure only the attempt itself and http_run() can sleep in
  * curl_multi_poll() exactly until the next timer.
@@ -259,6 +259,24 @@ out:
 	return rc;
 }
 
+int
+http_has_body(const struct xfer *x)
+{
+	return x->body != NULL || x->has_src;
+}
+
+void
+http_drop_body(struct xfer *x)
+{
+	if (x->body_owned)
+		free(x->body);
+	x->body = NULL;
+	x->body_owned = 0;
+	x->body_len = 0;
+	x->has_src = 0;
+	memset(&x->src, 0, sizeof(x->src));
+}
+
 static void
 xfer_free(struct xfer *x)
 {
@@ -276,7 +294,7 @@ xfer_free(struct xfer *x)
 	free(x->url);
 	free(x->origin0);
 	free(x->origin);
-	free(x->body);
+	http_drop_body(x);
 	free(x->content_type);
 	http_resp_clear(&x->resp);
 	free(x->resp.url);
@@ -299,6 +317,8 @@ http_free(struct http *h)
 	}
 	for (p = h->pacers; p != NULL; p = pn) {
 		pn = p->next;
+		pace_release(&p->get);
+		pace_release(&p->post);
 		free(p->key);
 		free(p);
 	}
@@ -357,6 +377,8 @@ http_pace_set(struct http *h, const char *key, double get_per_min,
 	p = pacer_get(h, key, 1);
 	if (p == NULL)
 		return err_set(err, ERR_NOMEM, "out of memory");
+	pace_release(&p->get);
+	pace_release(&p->post);
 	pace_init_window(&p->get, get_per_min, http_now(h));
 	pace_init_window(&p->post, post_per_min, http_now(h));
 	return 0;
@@ -450,8 +472,18 @@ http_submit(struct http *h, const struct http_req *req, http_done_fn done,
     void *arg, struct err *err)
 {
 	struct xfer *x = NULL;
+	char *taken =
+	    req->body_own == HTTP_BODY_TAKE ? (char *)req->body : NULL;
 	int rc = -1;
 
+	if (req->body_src != NULL &&
+	    (req->body != NULL || req->body_src->read == NULL ||
+	        req->body_src->rewind == NULL)) {
+		err_set(err, ERR_HTTP,
+		    "a request body source needs read and rewind, and no "
+		    "body");
+		goto out;
+	}
 	if (req->url == NULL || req->method == NULL) {
 		err_set(err, ERR_HTTP, "request without a method or URL");
 		goto out;
@@ -491,13 +523,24 @@ http_submit(struct http *h, const struct http_req *req, http_done_fn done,
 	x->origin = httpurl_origin(req->url);
 	x->content_type =
 	    strdup(req->content_type ? req->content_type : "application/json");
-	if (req->body != NULL) {
+	if (req->body != NULL && req->body_own == HTTP_BODY_COPY) {
 		x->body = malloc(req->body_len + 1);
 		if (x->body != NULL) {
 			memcpy(x->body, req->body, req->body_len);
 			x->body[req->body_len] = '\0';
 		}
+		x->body_owned = 1;
 		x->body_len = req->body_len;
+	} else if (req->body != NULL) {
+		/* Borrowed or taken: a large upload is never copied. */
+		x->body = (char *)req->body;
+		x->body_owned = req->body_own == HTTP_BODY_TAKE;
+		x->body_len = req->body_len;
+		taken = NULL;
+	} else if (req->body_src != NULL) {
+		x->src = *req->body_src;
+		x->has_src = 1;
+		x->body_len = x->src.len;
 	}
 	if (x->url == NULL || x->origin0 == NULL || x->origin == NULL ||
 	    x->content_type == NULL || (req->body != NULL && x->body == NULL)) {
@@ -527,6 +570,7 @@ http_submit(struct http *h, const struct http_req *req, http_done_fn done,
 	rc = 0;
 out:
 	xfer_free(x);
+	free(taken);
 	return rc;
 }
 
@@ -641,7 +685,7 @@ fail_all(struct http *h, enum err_code code, const char *msg)
 }
 
 /* Starts every waiting request whose time has come and that has a
- * connection slot and a pacing token.  Returns the earliest time a
+ * connection slot and room in its pacing window.  Returns the earliest time a
  * waiting request wants to be looked at again, or -1. */
 static long long
 start_ready(struct http *h)
@@ -673,7 +717,9 @@ start_ready(struct http *h)
 		if ((b = http_bucket_of(x)) != NULL &&
 		    (w = pace_take(b, t)) > 0) {
 			http_logf(h, HTTP_LOG_DEBUG,
-			    "%s %s: waiting %lld ms for a '%s' pacing token",
+			    "%s %s: waiting %lld ms for room in the '%s' "
+			    "pacing "
+			    "window",
 			    x->method, x->resp.url ? x->resp.url : "", w,
 			    x->pacer->key);
 			x->wake_ms = t + w;

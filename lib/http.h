@@ -25,7 +25,7 @@ struct http;
 /* Levels passed to http_opts.log.  Warnings: plain http or --insecure in
  * use.  Info: a retry, a redirect, a slow-down after 429.  Debug: every
  * attempt (method, URL with query values redacted, status, time, attempt
- * number) and every wait for a pacing token. */
+ * number) and every wait for room in a pacing window. */
 enum {
 	HTTP_LOG_WARN = 1,
 	HTTP_LOG_INFO = 2,
@@ -70,8 +70,42 @@ struct http_opts {
 	double pace_post_per_min;
 };
 
+/* What the client does with http_req.body. */
+enum http_body_own {
+	/* The client copies the body in http_submit(). */
+	HTTP_BODY_COPY = 0,
+	/* The client borrows the body: the caller keeps it valid and
+	 * unchanged until done() has run (or http_submit() has failed). */
+	HTTP_BODY_BORROW,
+	/* The client takes the body, which must come from malloc(): it is
+	 * freed when the request ends, or before http_submit() returns when
+	 * that fails.  The caller must not touch it after the call. */
+	HTTP_BODY_TAKE,
+};
+
+/* A request body pulled as it is sent (an upload too large to hold in
+ * memory), of a length known in advance (the Content-Length).  The client
+ * borrows the functions and arg until done() has run; it never frees arg. */
+struct http_body_src {
+	size_t len; /* exactly the bytes read() produces in all */
+	/* Puts the next bytes, up to cap, at dst and sets *got (0 only at
+	 * the end).  Returns 0, or -1 with err set: the attempt then ends
+	 * with that error and is not retried; since fewer than len bytes
+	 * were sent, resp->maybe_sent stays 0. */
+	int (*read)(
+	    void *arg, char *dst, size_t cap, size_t *got, struct err *err);
+	/* Goes back to the first byte, before a retry or redirect resends
+	 * the body (and when libcurl rewinds).  Returns 0, or -1 with err
+	 * set (the request then ends with that error). */
+	int (*rewind)(void *arg, struct err *err);
+	void *arg;
+	/* Not called by the client: for the owner of arg (for instance
+	 * language_import_start_src(), which releases the source with it). */
+	void (*release)(void *arg);
+};
+
 /* One request.  Every pointer is borrowed until http_submit() returns: the
- * client copies what it keeps. */
+ * client copies what it keeps, except body (see body_own) and body_src. */
 struct http_req {
 	const char *method; /* "GET", "POST", "PUT", "PATCH", "DELETE" */
 	const char *url;
@@ -83,8 +117,12 @@ struct http_req {
 	const char *const *secret_headers;
 	const char *body; /* NULL = no body */
 	size_t body_len;
+	enum http_body_own body_own; /* default: copied */
+	/* Instead of body: a body streamed from src (the struct is copied,
+	 * its arg borrowed until done() has run). */
+	const struct http_body_src *body_src;
 	const char *content_type; /* of body; default application/json */
-	/* Pacing: requests with the same key share token buckets (one for
+	/* Pacing: requests with the same key share windows (one for
 	 * GET/HEAD, one for the rest); NULL = not paced. */
 	const char *pace_key;
 	/* -1 = never retry, 0 = by method, 1 = always.  Retried statuses are
@@ -142,11 +180,12 @@ int http_new(struct http **out, const struct http_opts *opts, struct err *err);
 void http_free(struct http *h);
 
 /* Sets the pacing of key: at most get_per_min GET/HEAD requests and
- * post_per_min other requests in any 60-second window (token buckets with
- * a burst of a tenth of the figure, at least 1; see pace_init_window());
- * 0 = unlimited.  A 429 on a key halves that bucket's rate, and holds it
- * for the Retry-After; the rate doubles back after each quiet minute.
- * Every attempt (retries and redirects too) takes a token. */
+ * post_per_min other requests in any sliding 60-second window, as the
+ * service counts them (that many may go at once; see lib/pace.h);
+ * 0 = unlimited.  A 429 on a key halves that window's count, and holds it
+ * for the Retry-After; the count doubles back after each quiet minute.
+ * Every attempt (retries and redirects too) counts.  Setting a key again
+ * forgets what it counted. */
 int http_pace_set(struct http *h, const char *key, double get_per_min,
     double post_per_min, struct err *err);
 

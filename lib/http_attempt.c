@@ -15,12 +15,44 @@
 #define STANDBY_VERSION "0.0.0"
 #endif
 
+/* Pulls the next bytes from x's source.  A source that fails, or that
+ * would give more or fewer bytes than it announced, aborts the attempt:
+ * the server then sees a body shorter than its Content-Length, so it
+ * cannot have acted on it. */
+static size_t
+read_src(struct xfer *x, char *ptr, size_t n)
+{
+	size_t got = 0, left = x->body_len - x->body_off;
+
+	if (n > left)
+		n = left;
+	if (n == 0)
+		return 0;
+	x->src_dirty = 1;
+	if (x->src.read(x->src.arg, ptr, n, &got, &x->src_err) != 0) {
+		x->src_failed = 1;
+		return CURL_READFUNC_ABORT;
+	}
+	if (got == 0 || got > n) {
+		err_set(&x->src_err, ERR_IO,
+		    "the request body source gave %zu of %zu bytes",
+		    x->body_off + (got > n ? got : 0), x->body_len);
+		x->src_failed = 1;
+		return CURL_READFUNC_ABORT;
+	}
+	x->body_off += got;
+	x->body_read = 1;
+	return got;
+}
+
 static size_t
 on_read(char *ptr, size_t size, size_t nmemb, void *arg)
 {
 	struct xfer *x = arg;
 	size_t n = size * nmemb, left = x->body_len - x->body_off;
 
+	if (x->has_src)
+		return read_src(x, ptr, n);
 	if (n > left)
 		n = left;
 	memcpy(ptr, x->body + x->body_off, n);
@@ -30,6 +62,20 @@ on_read(char *ptr, size_t size, size_t nmemb, void *arg)
 	return n;
 }
 
+/* Rewinds x's source if anything was read from it. */
+static int
+rewind_src(struct xfer *x)
+{
+	if (!x->has_src || !x->src_dirty)
+		return 0;
+	if (x->src.rewind(x->src.arg, &x->src_err) != 0) {
+		x->src_failed = 1;
+		return -1;
+	}
+	x->src_dirty = 0;
+	return 0;
+}
+
 static int
 on_seek(void *arg, curl_off_t off, int origin)
 {
@@ -37,6 +83,13 @@ on_seek(void *arg, curl_off_t off, int origin)
 
 	if (origin != SEEK_SET || off < 0 || (size_t)off > x->body_len)
 		return CURL_SEEKFUNC_CANTSEEK;
+	if (x->has_src) {
+		/* A source only goes back to its start. */
+		if (off != 0)
+			return CURL_SEEKFUNC_CANTSEEK;
+		if (rewind_src(x) != 0)
+			return CURL_SEEKFUNC_FAIL;
+	}
 	x->body_off = (size_t)off;
 	return CURL_SEEKFUNC_OK;
 }
@@ -172,7 +225,7 @@ build_attempt_headers(struct xfer *x)
 	buf_addf(&b, "x-ms-client-request-id: %s", x->reqid);
 	if (b.failed || add_attempt_header(x, buf_str(&b)) != 0)
 		goto out;
-	if (x->body != NULL && !has_header(x->headers, "content-type")) {
+	if (http_has_body(x) && !has_header(x->headers, "content-type")) {
 		buf_reset(&b);
 		buf_addf(&b, "Content-Type: %s", x->content_type);
 		if (b.failed || add_attempt_header(x, buf_str(&b)) != 0)
@@ -202,6 +255,10 @@ http_attempt_start(struct xfer *x, struct host *host, struct err *err)
 	x->body_off = 0;
 	x->body_read = 0;
 	x->errbuf[0] = '\0';
+	if (rewind_src(x) != 0) {
+		*err = x->src_err;
+		return -1;
+	}
 	curl_slist_free_all(x->attempt_hdrs);
 	x->attempt_hdrs = NULL;
 	if (build_attempt_headers(x) != 0)
@@ -236,7 +293,7 @@ http_attempt_start(struct xfer *x, struct host *host, struct err *err)
 		    e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)x->max_body);
 	if (strcmp(x->method, "HEAD") == 0)
 		curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
-	else if (x->body != NULL) {
+	else if (http_has_body(x)) {
 		curl_easy_setopt(e, CURLOPT_POST, 1L);
 		curl_easy_setopt(
 		    e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)x->body_len);
@@ -251,7 +308,7 @@ http_attempt_start(struct xfer *x, struct host *host, struct err *err)
 	}
 	/* CURLOPT_POST above makes any body a POST; name the real method. */
 	if (strcmp(x->method, "POST") != 0 &&
-	    (x->body != NULL || strcmp(x->method, "GET") != 0) &&
+	    (http_has_body(x) || strcmp(x->method, "GET") != 0) &&
 	    strcmp(x->method, "HEAD") != 0)
 		curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, x->method);
 	if (curl_multi_add_handle(h->multi, e) != CURLM_OK) {

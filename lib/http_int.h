@@ -51,6 +51,12 @@ struct xfer {
 	struct curl_slist *headers, *secrets;
 	char *body;
 	size_t body_len, body_off;
+	int body_owned; /* body is ours to free (copied or taken) */
+	int has_src;    /* the body comes from src, not body */
+	struct http_body_src src;
+	int src_dirty;  /* src was read from: rewind before resending */
+	int src_failed; /* src's read or rewind failed: src_err says why */
+	struct err src_err;
 	int body_read; /* a body byte was handed to libcurl: maybe sent */
 	char *content_type;
 	struct pacer *pacer;
@@ -136,6 +142,12 @@ void http_attempt_end(struct xfer *x);
 /* An attempt ended with code c: completes x, queues a retry or follows a
  * redirect. */
 void http_attempt_done(struct xfer *x, CURLcode c);
+
+/* 1 when x sends a body (in memory or from a source). */
+int http_has_body(const struct xfer *x);
+
+/* Drops x's body (a redirect that turns into a GET). */
+void http_drop_body(struct xfer *x);
 
 /* Frees a list of response headers. */
 void http_hdrs_free(struct http_hdr *p);

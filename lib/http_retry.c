@@ -190,9 +190,7 @@ follow(struct xfer *x, struct err *err)
 	    ((x->resp.status == 301 || x->resp.status == 302) &&
 	        strcmp(x->method, "POST") == 0)) {
 		x->method = "GET";
-		free(x->body);
-		x->body = NULL;
-		x->body_len = 0;
+		http_drop_body(x);
 	}
 	free(x->url);
 	x->url = strdup(next);
@@ -247,6 +245,19 @@ http_attempt_done(struct xfer *x, CURLcode c)
 	if (c == CURLE_OK && cl >= 0 && strcmp(m, "HEAD") != 0 &&
 	    status != 204 && status != 304 && (curl_off_t)got != cl)
 		c = CURLE_PARTIAL_FILE;
+	if (x->src_failed) {
+		http_logf(h, HTTP_LOG_DEBUG,
+		    "%s %s -> body source failed after %zu bytes (%lld ms, "
+		    "attempt %d)",
+		    m, x->resp.url, x->body_off, ms, x->resp.attempts);
+		err_set(&e, x->src_err.code ? x->src_err.code : ERR_IO,
+		    "%s %s: reading the request body: %s", m, x->resp.url,
+		    x->src_err.msg);
+		/* Fewer bytes than the Content-Length left: not acted on. */
+		x->resp.maybe_sent = 0;
+		http_complete(x, &e);
+		return;
+	}
 	if (x->write_failed) {
 		http_logf(h, HTTP_LOG_DEBUG,
 		    "%s %s -> %ld, writer failed after %zu bytes (%lld ms, "
@@ -284,7 +295,7 @@ http_attempt_done(struct xfer *x, CURLcode c)
 		http_logf(h, HTTP_LOG_DEBUG,
 		    "%s %s -> error: %s (%lld ms, attempt %d)", m, x->resp.url,
 		    buf_str(&why), ms, x->resp.attempts);
-		if (x->body != NULL)
+		if (http_has_body(x))
 			sent = status > 0 || x->body_read;
 		else
 			sent = status > 0 || !before_sending(c);

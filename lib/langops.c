@@ -144,25 +144,35 @@ language_list_training_config_versions(struct language *lc,
 	return rc;
 }
 
-/* A job start: method on url with an optional JSON body. */
+/* A job start: method on url with an optional JSON body, which the call
+ * takes over (body is left empty); or with a streamed body from src,
+ * whose arg the call takes over (released on failure too). */
 static int
 start_op(struct language *lc, const char *method, struct buf *url,
-    const char *body, size_t body_len, language_started_fn cb, void *arg,
-    struct err *err)
+    struct buf *body, const struct http_body_src *src, language_started_fn cb,
+    void *arg, struct err *err)
 {
 	struct call *c = language_call_new(lc, K_START, method, url, err);
 
 	buf_release(url);
-	if (c == NULL)
+	if (c == NULL) {
+		buf_release(body);
+		if (src != NULL && src->release != NULL)
+			src->release(src->arg);
 		return -1;
-	if (body != NULL) {
-		if ((c->body = malloc(body_len + 1)) == NULL) {
+	}
+	if (body != NULL && body->data != NULL) {
+		if (buf_check(body, err, "building the request body") != 0) {
+			buf_release(body);
 			language_call_free(c);
-			return err_set(err, ERR_NOMEM, "out of memory");
+			return -1;
 		}
-		memcpy(c->body, body, body_len);
-		c->body[body_len] = '\0';
-		c->body_len = body_len;
+		c->body_len = body->len;
+		c->body = buf_take(body);
+		c->content_type = "application/json";
+	} else if (src != NULL) {
+		c->src = *src;
+		c->has_src = 1;
 		c->content_type = "application/json";
 	}
 	c->fn = (anyfn)cb;
@@ -197,7 +207,7 @@ language_export_start(struct language *lc, enum language_family family,
 	}
 	language_url(lc, family, project, "/:export", buf_str(&q), &url);
 	buf_release(&q);
-	rc = start_op(lc, "POST", &url, NULL, 0, cb, arg, err);
+	rc = start_op(lc, "POST", &url, NULL, NULL, cb, arg, err);
 	return rc;
 }
 
@@ -206,14 +216,36 @@ language_import_start(struct language *lc, enum language_family family,
     const char *project, const char *body, size_t body_len,
     language_started_fn cb, void *arg, struct err *err)
 {
-	struct buf url = { .max = 8192 };
+	struct buf url = { .max = 8192 }, b = { .max = (size_t)-1 };
 
 	if (need_name("project", project, err) != 0)
 		return -1;
 	if (body == NULL || body_len == 0)
 		return err_set(err, ERR_SPEC, "language: import: empty body");
+	/* The caller's body is borrowed only for this call, and the request
+	 * may wait for a token: one copy, which the call owns. */
+	if (buf_add(&b, body, body_len) != 0)
+		return err_set(err, ERR_NOMEM, "out of memory");
 	language_url(lc, family, project, "/:import", NULL, &url);
-	return start_op(lc, "POST", &url, body, body_len, cb, arg, err);
+	return start_op(lc, "POST", &url, &b, NULL, cb, arg, err);
+}
+
+int
+language_import_start_src(struct language *lc, enum language_family family,
+    const char *project, const struct http_body_src *src,
+    language_started_fn cb, void *arg, struct err *err)
+{
+	struct buf url = { .max = 8192 };
+
+	if (need_name("project", project, err) != 0 ||
+	    (src->len == 0 &&
+	        err_set(err, ERR_SPEC, "language: import: empty body"))) {
+		if (src->release != NULL)
+			src->release(src->arg);
+		return -1;
+	}
+	language_url(lc, family, project, "/:import", NULL, &url);
+	return start_op(lc, "POST", &url, NULL, src, cb, arg, err);
 }
 
 int
@@ -229,7 +261,7 @@ language_train_start(struct language *lc, enum language_family family,
 	if (langjson_train_body(family, opts, &body, err) != 0)
 		goto out;
 	language_url(lc, family, project, "/:train", NULL, &url);
-	rc = start_op(lc, "POST", &url, body.data, body.len, cb, arg, err);
+	rc = start_op(lc, "POST", &url, &body, NULL, cb, arg, err);
 out:
 	buf_release(&url);
 	buf_release(&body);
@@ -251,7 +283,7 @@ language_deploy_start(struct language *lc, enum language_family family,
 		goto out;
 	seg(&s, "/deployments/", deployment, NULL);
 	language_url(lc, family, project, buf_str(&s), NULL, &url);
-	rc = start_op(lc, "PUT", &url, body.data, body.len, cb, arg, err);
+	rc = start_op(lc, "PUT", &url, &body, NULL, cb, arg, err);
 out:
 	buf_release(&url);
 	buf_release(&body);
@@ -273,7 +305,7 @@ language_delete_deployment_start(struct language *lc,
 	seg(&s, "/deployments/", deployment, NULL);
 	language_url(lc, family, project, buf_str(&s), NULL, &url);
 	buf_release(&s);
-	rc = start_op(lc, "DELETE", &url, NULL, 0, cb, arg, err);
+	rc = start_op(lc, "DELETE", &url, NULL, NULL, cb, arg, err);
 	return rc;
 }
 

@@ -233,6 +233,8 @@ language_call_free(struct call *c)
 	c->lc->pending--;
 	free(c->url);
 	free(c->body);
+	if (c->has_src && c->src.release != NULL)
+		c->src.release(c->src.arg);
 	language_projects_release(&c->projects);
 	language_models_release(&c->models);
 	language_deployments_release(&c->deployments);
@@ -424,6 +426,9 @@ call_authed(void *arg, const char *header, const struct err *e)
 	req.secret_headers = secret;
 	req.body = c->body;
 	req.body_len = c->body_len;
+	/* The call outlives the request (a 401 resends it): lend it. */
+	req.body_own = HTTP_BODY_BORROW;
+	req.body_src = c->has_src ? &c->src : NULL;
 	req.content_type = c->content_type;
 	req.pace_key = c->lc->pace_key;
 	if (c->kind == K_RESULT) {

@@ -28,6 +28,7 @@
 
 #include "buf.h"
 #include "err.h"
+#include "http.h"
 
 struct auth;
 struct http;
@@ -248,6 +249,14 @@ int language_export_start(struct language *lc, enum language_family family,
 /* body is the exported project document, sent as is. */
 int language_import_start(struct language *lc, enum language_family family,
     const char *project, const char *body, size_t body_len,
+    language_started_fn cb, void *arg, struct err *err);
+/* Like language_import_start(), but the body is streamed from src (the
+ * struct is copied) and never held whole in memory: the call takes src's
+ * arg over and calls src->release(src->arg) when it ends, whether it
+ * succeeds or fails, this call's failure included.  A 401 retry or an
+ * http retry rewinds the source. */
+int language_import_start_src(struct language *lc, enum language_family family,
+    const char *project, const struct http_body_src *src,
     language_started_fn cb, void *arg, struct err *err);
 int language_train_start(struct language *lc, enum language_family family,
     const char *project, const struct language_train_opts *opts,

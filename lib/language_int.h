@@ -56,6 +56,9 @@ struct call {
 	const char *method;
 	char *url, *body;
 	size_t body_len;
+	/* A streamed body instead (the call owns src.arg: src.release). */
+	struct http_body_src src;
+	int has_src;
 	const char *content_type;
 	int auth_retried;
 	int in_send; /* inside call_send(): failures are returned */

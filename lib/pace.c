@@ -1,88 +1,139 @@
 /*
- * pace.c - token buckets.  Time is a parameter, never read here: the HTTP
- * client passes its (injectable) clock, tests pass a fake one.  Tokens are
- * doubles so that slow rates (a few a minute) refill smoothly instead of
- * in whole-token steps.
+ * pace.c - a sliding-window log per bucket: the start times of the last
+ * requests, at most as many as the window admits.  Time is a parameter,
+ * never read here: the HTTP client passes its (injectable) clock, tests
+ * pass a fake one.  The log is exactly the service's rule, so a client
+ * that keeps to it is never refused for its own traffic, and never waits
+ * while the service would have taken the request.
  */
 #include <math.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "pace.h"
 
 void
-pace_init(struct pace *p, double per_min, double burst, long long now_ms)
+pace_init_window(struct pace *p, double n, long long now_ms)
 {
-	p->per_min = per_min > 0 ? per_min : 0;
-	p->burst = burst >= 1 ? burst : 1;
-	p->tokens = p->burst;
+	memset(p, 0, sizeof(*p));
+	p->per_min = n > 0 ? n : 0;
 	p->factor = 1;
-	p->last_ms = now_ms;
 	p->hold_until_ms = now_ms;
 	p->slow_until_ms = now_ms;
 	p->throttled_ms = -1;
 }
 
 void
-pace_init_window(struct pace *p, double n, long long now_ms)
+pace_release(struct pace *p)
 {
-	double burst = n >= 10 ? floor(n / 10) : 1;
-
-	pace_init(p, n > burst ? n - burst : n, burst, now_ms);
+	free(p->sent);
+	p->sent = NULL;
+	p->cap = p->head = p->n = 0;
 }
 
-/* Brings tokens and factor up to now_ms.  The factor only changes at
- * slow_until_ms, so refilling in pieces split there is exact. */
+/* Brings factor up to now_ms: it doubles back each quiet period. */
 static void
-refill(struct pace *p, long long now_ms)
+recover(struct pace *p, long long now_ms)
 {
-	long long t;
-
-	if (p->per_min <= 0)
-		return;
-	while (p->last_ms < now_ms) {
-		t = now_ms;
-		if (p->factor < 1 && p->slow_until_ms > p->last_ms &&
-		    p->slow_until_ms < t)
-			t = p->slow_until_ms;
-		p->tokens +=
-		    (double)(t - p->last_ms) * p->per_min * p->factor / 60000.0;
-		if (p->tokens > p->burst)
-			p->tokens = p->burst;
-		p->last_ms = t;
-		if (p->factor < 1 && t >= p->slow_until_ms) {
-			p->factor *= 2;
-			if (p->factor > 1)
-				p->factor = 1;
-			p->slow_until_ms = t + PACE_RECOVER_MS;
-		}
+	while (p->factor < 1 && now_ms >= p->slow_until_ms) {
+		p->factor *= 2;
+		if (p->factor > 1)
+			p->factor = 1;
+		p->slow_until_ms += PACE_RECOVER_MS;
 	}
 }
 
-static long long
-wait_for_token(const struct pace *p, long long now_ms)
+/* The count a window admits now, and the window's length. */
+static size_t
+limit(const struct pace *p, long long *window_ms)
 {
-	double need, ms;
+	double l = floor(p->per_min * p->factor);
+
+	*window_ms = PACE_WINDOW_MS;
+	if (l < 1) {
+		/* Under one a window: one per 60/rate seconds. */
+		*window_ms = (long long)ceil(
+		    (double)PACE_WINDOW_MS / (p->per_min * p->factor));
+		return 1;
+	}
+	return l > 1e9 ? (size_t)1e9 : (size_t)l;
+}
+
+static long long
+at(const struct pace *p, size_t i)
+{
+	return p->sent[(p->head + i) % p->cap];
+}
+
+/* The wait at now_ms in a copy whose factor is current. */
+static long long
+wait_at(const struct pace *p, long long now_ms)
+{
+	long long win, oldest;
+	size_t lim, n = p->n, skip = 0;
 
 	if (p->per_min <= 0)
 		return 0;
 	if (now_ms < p->hold_until_ms)
 		return p->hold_until_ms - now_ms;
-	if (p->tokens >= 1)
+	lim = limit(p, &win);
+	/* Starts that have left the window no longer count. */
+	while (skip < n && at(p, skip) <= now_ms - win)
+		skip++;
+	n -= skip;
+	if (n < lim)
 		return 0;
-	need = 1 - p->tokens;
-	ms = ceil(need * 60000.0 / (p->per_min * p->factor));
-	return ms < 1 ? 1 : (long long)ms;
+	/* The lim-th last start must leave the window first. */
+	oldest = at(p, skip + n - lim);
+	return oldest + win - now_ms;
+}
+
+/* Makes room for lim entries; 0, or -1 when out of memory. */
+static int
+grow(struct pace *p, size_t lim)
+{
+	long long *t;
+	size_t i, cap;
+
+	if (lim <= p->cap)
+		return 0;
+	cap = p->cap ? p->cap : 16;
+	while (cap < lim)
+		cap *= 2;
+	if (cap > lim)
+		cap = lim;
+	if ((t = malloc(cap * sizeof(*t))) == NULL)
+		return -1;
+	for (i = 0; i < p->n; i++)
+		t[i] = at(p, i);
+	free(p->sent);
+	p->sent = t;
+	p->cap = cap;
+	p->head = 0;
+	return 0;
 }
 
 long long
 pace_take(struct pace *p, long long now_ms)
 {
-	long long w;
+	long long w, win;
+	size_t lim;
 
-	refill(p, now_ms);
-	w = wait_for_token(p, now_ms);
-	if (w == 0 && p->per_min > 0)
-		p->tokens -= 1;
-	return w;
+	if (p->per_min <= 0)
+		return 0;
+	recover(p, now_ms);
+	if ((w = wait_at(p, now_ms)) > 0)
+		return w;
+	lim = limit(p, &win);
+	while (p->n > 0 && at(p, 0) <= now_ms - win) {
+		p->head = (p->head + 1) % p->cap;
+		p->n--;
+	}
+	if (grow(p, lim) != 0 && p->n >= p->cap)
+		return 1000; /* out of memory: stricter, never looser */
+	p->sent[(p->head + p->n) % p->cap] = now_ms;
+	p->n++;
+	return 0;
 }
 
 long long
@@ -90,14 +141,14 @@ pace_wait(const struct pace *p, long long now_ms)
 {
 	struct pace copy = *p;
 
-	refill(&copy, now_ms);
-	return wait_for_token(&copy, now_ms);
+	recover(&copy, now_ms);
+	return wait_at(&copy, now_ms);
 }
 
 void
 pace_throttle(struct pace *p, long long now_ms, long long retry_after_ms)
 {
-	refill(p, now_ms);
+	recover(p, now_ms);
 	if (p->throttled_ms < 0 ||
 	    now_ms - p->throttled_ms >= PACE_THROTTLE_GAP_MS) {
 		p->factor /= 2;
@@ -106,8 +157,6 @@ pace_throttle(struct pace *p, long long now_ms, long long retry_after_ms)
 		p->throttled_ms = now_ms;
 	}
 	p->slow_until_ms = now_ms + PACE_RECOVER_MS;
-	if (p->tokens > 0)
-		p->tokens = 0;
 	if (retry_after_ms > 0 && now_ms + retry_after_ms > p->hold_until_ms)
 		p->hold_until_ms = now_ms + retry_after_ms;
 }
@@ -117,6 +166,6 @@ pace_rate(const struct pace *p, long long now_ms)
 {
 	struct pace copy = *p;
 
-	refill(&copy, now_ms);
+	recover(&copy, now_ms);
 	return copy.per_min * copy.factor;
 }

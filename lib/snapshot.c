@@ -564,7 +564,256 @@ int
 snapshot_load(
     struct state *st, const char *hash, struct buf *out, struct err *err)
 {
+	sqlite3_stmt *stmt = NULL;
+	size_t max = out->max ? out->max : (size_t)64 << 20, need;
+	int64_t size = -1;
+	char *p;
+
+	/* Size the buffer from the recorded size, once: growing it by
+	 * doubling copied the document over and over and left up to twice
+	 * its size allocated. */
+	if (state_prepare(st, &stmt,
+	        "SELECT size FROM snapshots WHERE hash = ?1", err) != 0)
+		return -1;
+	state_bind_text(stmt, 1, hash);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		size = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	if (size > 0 && !out->failed && (uint64_t)size <= max - out->len &&
+	    (need = out->len + (size_t)size + 1) > out->cap) {
+		if ((p = realloc(out->data, need)) == NULL)
+			return nomem(err);
+		out->data = p;
+		out->cap = need;
+	}
 	return snapshot_read(st, hash, to_buf, out, err);
+}
+
+/* ------------------------------------------------------------------ */
+/* Streaming reader                                                    */
+
+struct snapshot_reader {
+	struct state *st;
+	char hash[SNAPSHOT_HASH_SIZE];
+	int64_t rowid, size, produced;
+	int bytes, off; /* of the deflated blob */
+	z_stream z;
+	int z_ready, ended;
+	EVP_MD_CTX *md;
+	unsigned char in[CHUNK];
+};
+
+int
+snapshot_reader_open(struct snapshot_reader **out, struct state *st,
+    const char *hash, struct err *err)
+{
+	struct snapshot_reader *r = NULL;
+	sqlite3_stmt *stmt = NULL;
+	int step, rc = -1;
+
+	*out = NULL;
+	if ((r = calloc(1, sizeof(*r))) == NULL)
+		return nomem(err);
+	r->st = st;
+	snprintf(r->hash, sizeof(r->hash), "%s", hash);
+	if (state_prepare(st, &stmt,
+	        "SELECT rowid, size, length(data) FROM snapshots "
+	        "WHERE hash = ?1",
+	        err) != 0)
+		goto out;
+	state_bind_text(stmt, 1, hash);
+	step = sqlite3_step(stmt);
+	if (step == SQLITE_DONE) {
+		err_set(err, ERR_NOTFOUND, "no snapshot %s", hash);
+		goto out;
+	}
+	if (step != SQLITE_ROW) {
+		state_sqlerr(st, err, "reading snapshots");
+		goto out;
+	}
+	r->rowid = sqlite3_column_int64(stmt, 0);
+	r->size = sqlite3_column_int64(stmt, 1);
+	r->bytes = sqlite3_column_int(stmt, 2);
+	r->md = EVP_MD_CTX_new();
+	if (r->md == NULL || inflateInit(&r->z) != Z_OK) {
+		nomem(err);
+		goto out;
+	}
+	r->z_ready = 1;
+	if (snapshot_reader_rewind(r, err) != 0)
+		goto out;
+	*out = r;
+	r = NULL;
+	rc = 0;
+out:
+	sqlite3_finalize(stmt);
+	snapshot_reader_free(r);
+	return rc;
+}
+
+int64_t
+snapshot_reader_size(const struct snapshot_reader *r)
+{
+	return r->size;
+}
+
+int
+snapshot_reader_rewind(struct snapshot_reader *r, struct err *err)
+{
+	if (inflateReset(&r->z) != Z_OK ||
+	    EVP_DigestInit_ex(r->md, EVP_sha256(), NULL) != 1)
+		return err_set(
+		    err, ERR_IO, "cannot restart reading snapshot %s", r->hash);
+	r->z.next_in = r->in;
+	r->z.avail_in = 0;
+	r->off = 0;
+	r->produced = 0;
+	r->ended = 0;
+	return 0;
+}
+
+static int
+corrupt(struct snapshot_reader *r, const char *why, struct err *err)
+{
+	return err_set(err, ERR_STATEFILE,
+	    "snapshot %s in state file '%s' is corrupt: %s", r->hash,
+	    r->st->path, why);
+}
+
+/* Reads the next deflated chunk; the blob is opened for each, so that no
+ * handle stays open while the event loop runs other work on the state
+ * file. */
+static int
+refill(struct snapshot_reader *r, struct err *err)
+{
+	sqlite3_blob *blob = NULL;
+	int k = r->bytes - r->off < CHUNK ? r->bytes - r->off : CHUNK;
+
+	if (sqlite3_blob_open(r->st->db, "main", "snapshots", "data", r->rowid,
+	        0, &blob) != SQLITE_OK ||
+	    sqlite3_blob_bytes(blob) != r->bytes ||
+	    sqlite3_blob_read(blob, r->in, k, r->off) != SQLITE_OK) {
+		if (blob != NULL)
+			sqlite3_blob_close(blob);
+		return state_sqlerr(r->st, err, "reading a snapshot");
+	}
+	sqlite3_blob_close(blob);
+	r->off += k;
+	r->z.next_in = r->in;
+	r->z.avail_in = (uInt)k;
+	return 0;
+}
+
+/* Inflates into dst (up to cap bytes) and sets *n. */
+static int
+inflate_some(struct snapshot_reader *r, unsigned char *dst, size_t cap,
+    size_t *n, struct err *err)
+{
+	int zr;
+
+	r->z.next_out = dst;
+	r->z.avail_out = (uInt)(cap > UINT32_MAX ? UINT32_MAX : cap);
+	cap = r->z.avail_out;
+	while (r->z.avail_out > 0 && !r->ended) {
+		if (r->z.avail_in == 0) {
+			if (r->off >= r->bytes)
+				return corrupt(r, "its data ends early", err);
+			if (refill(r, err) != 0)
+				return -1;
+		}
+		zr = inflate(&r->z, Z_NO_FLUSH);
+		if (zr == Z_STREAM_END)
+			r->ended = 1;
+		else if (zr != Z_OK && zr != Z_BUF_ERROR)
+			return corrupt(
+			    r, r->z.msg ? r->z.msg : "inflate failed", err);
+	}
+	*n = cap - r->z.avail_out;
+	return 0;
+}
+
+int
+snapshot_reader_read(struct snapshot_reader *r, void *dst, size_t cap,
+    size_t *got, struct err *err)
+{
+	unsigned char digest[EVP_MAX_MD_SIZE], extra[64];
+	unsigned int mdlen = 0;
+	char sum[SNAPSHOT_HASH_SIZE];
+	size_t n = 0, more;
+
+	*got = 0;
+	if (cap == 0 || (r->ended && r->produced == r->size))
+		return 0;
+	if (inflate_some(r, dst, cap, &n, err) != 0)
+		return -1;
+	if ((uint64_t)n > (uint64_t)(r->size - r->produced))
+		return corrupt(r, "it is longer than its recorded size", err);
+	if (EVP_DigestUpdate(r->md, dst, n) != 1)
+		return err_set(err, ERR_IO, "SHA-256 failed");
+	r->produced += (int64_t)n;
+	/* The last bytes are handed out only once the hash is checked: a
+	 * consumer that stops at the recorded size never sees a damaged
+	 * snapshot end well. */
+	if (r->produced == r->size) {
+		while (!r->ended) {
+			if (inflate_some(r, extra, sizeof(extra), &more, err) !=
+			    0)
+				return -1;
+			if (more > 0)
+				return corrupt(r,
+				    "it is longer than its recorded size", err);
+		}
+		if (EVP_DigestFinal_ex(r->md, digest, &mdlen) != 1)
+			return err_set(err, ERR_IO, "SHA-256 failed");
+		tohex(sum, digest, mdlen);
+		if (strcmp(sum, r->hash) != 0)
+			return corrupt(
+			    r, "its content does not match its hash", err);
+	} else if (r->ended) {
+		return corrupt(r, "its data ends early", err);
+	}
+	*got = n;
+	return 0;
+}
+
+static int
+src_read(void *arg, char *dst, size_t cap, size_t *got, struct err *err)
+{
+	return snapshot_reader_read(arg, dst, cap, got, err);
+}
+
+static int
+src_rewind(void *arg, struct err *err)
+{
+	return snapshot_reader_rewind(arg, err);
+}
+
+static void
+src_release(void *arg)
+{
+	snapshot_reader_free(arg);
+}
+
+void
+snapshot_reader_body(struct snapshot_reader *r, struct http_body_src *src)
+{
+	memset(src, 0, sizeof(*src));
+	src->len = (size_t)r->size;
+	src->read = src_read;
+	src->rewind = src_rewind;
+	src->release = src_release;
+	src->arg = r;
+}
+
+void
+snapshot_reader_free(struct snapshot_reader *r)
+{
+	if (r == NULL)
+		return;
+	if (r->z_ready)
+		inflateEnd(&r->z);
+	EVP_MD_CTX_free(r->md);
+	free(r);
 }
 
 /* ------------------------------------------------------------------ */

@@ -21,6 +21,7 @@
 
 #include "buf.h"
 #include "err.h"
+#include "http.h"
 #include "state.h"
 
 #define SNAPSHOT_HASH_SIZE 65 /* 64 hex digits and a NUL */
@@ -88,6 +89,37 @@ int snapshot_read_file(
 /* Appends the whole snapshot to out (whose max applies). */
 int snapshot_load(
     struct state *st, const char *hash, struct buf *out, struct err *err);
+
+/* A pull-style reader of one snapshot, for uploads: it inflates on demand
+ * and holds only a chunk of the deflated data and zlib's window, never
+ * the document.  The hash is checked as the last byte is read: that
+ * read fails (ERR_STATEFILE) instead of returning the final bytes of a
+ * damaged snapshot, as does a read past data that ends early.  The
+ * reader keeps st borrowed and opens no handle between calls. */
+struct snapshot_reader;
+
+/* Opens the snapshot with this full hash.  ERR_NOTFOUND for an unknown
+ * hash.  *out is the caller's (snapshot_reader_free). */
+int snapshot_reader_open(struct snapshot_reader **out, struct state *st,
+    const char *hash, struct err *err);
+
+/* The snapshot's recorded size: the bytes the reads produce in all. */
+int64_t snapshot_reader_size(const struct snapshot_reader *r);
+
+/* Puts the next bytes, up to cap, at dst and sets *got (0 at the end).
+ * Returns 0, or -1 with err set. */
+int snapshot_reader_read(struct snapshot_reader *r, void *dst, size_t cap,
+    size_t *got, struct err *err);
+
+/* Starts again from the first byte. */
+int snapshot_reader_rewind(struct snapshot_reader *r, struct err *err);
+
+/* Frees r; NULL does nothing. */
+void snapshot_reader_free(struct snapshot_reader *r);
+
+/* Fills src to stream r as an HTTP request body (lib/http.h):
+ * src->release(src->arg) frees r, so whoever takes src over owns r. */
+void snapshot_reader_body(struct snapshot_reader *r, struct http_body_src *src);
 
 /* Finds the snapshot whose hash starts with prefix (at least 4 hex
  * digits).  ERR_NOTFOUND when none does, ERR_SPEC when the prefix is not

@@ -123,6 +123,38 @@ test_start_refuses_foreign_job_url(void)
 	language_free(lc);
 }
 
+static int releases;
+
+static void
+count_release(void *arg)
+{
+	(void)arg;
+	releases++;
+}
+
+static void
+test_import_src_is_released_when_refused(void)
+{
+	struct language *lc = client("https://lang.example.com", NULL);
+	struct err err = { 0 };
+	struct http_body_src src = { .len = 10, .release = count_release };
+
+	/* The call takes the source over even when it fails at once. */
+	releases = 0;
+	T_EQ_INT(language_import_start_src(
+	             lc, LANGUAGE_CONVERSATIONS, "", &src, NULL, NULL, &err),
+	    -1);
+	T_CONTAINS(err.msg, "no project name");
+	T_EQ_INT(releases, 1);
+	src.len = 0;
+	T_EQ_INT(language_import_start_src(
+	             lc, LANGUAGE_CONVERSATIONS, "P", &src, NULL, NULL, &err),
+	    -1);
+	T_CONTAINS(err.msg, "empty body");
+	T_EQ_INT(releases, 2);
+	language_free(lc);
+}
+
 static struct language_job
 job(enum language_job_status s, const char *str)
 {
@@ -299,6 +331,7 @@ main(void)
 	T_RUN(test_endpoint_must_be_https_off_loopback);
 	T_RUN(test_same_origin_only);
 	T_RUN(test_start_refuses_foreign_job_url);
+	T_RUN(test_import_src_is_released_when_refused);
 	T_RUN(test_poll_backs_off_until_success);
 	T_RUN(test_poll_honours_retry_after);
 	T_RUN(test_poll_terminal_failures_carry_service_error);

@@ -198,6 +198,125 @@ test_small_snapshot_loads_whole_and_to_a_file(void)
 	state_close(st);
 }
 
+/* Reads r to its end in pieces of at most step bytes into out. */
+static int
+read_all(struct snapshot_reader *r, char *out, size_t cap, size_t step,
+    size_t *total, struct err *err)
+{
+	size_t got;
+
+	*total = 0;
+	for (;;) {
+		if (snapshot_reader_read(r, out + *total,
+		        cap - *total < step ? cap - *total : step, &got,
+		        err) != 0)
+			return -1;
+		if (got == 0)
+			return 0;
+		*total += got;
+	}
+}
+
+static void
+test_reader_streams_in_pieces_and_rewinds(void)
+{
+	struct state *st = open_new();
+	struct snapshot_meta m = meta("P");
+	struct snapshot_reader *r = NULL;
+	struct err err = { 0 };
+	char hash[SNAPSHOT_HASH_SIZE];
+	static char doc[300000], back[300001];
+	size_t i, n = 0;
+
+	T_OK(st != NULL);
+	for (i = 0; i < sizeof(doc); i++)
+		doc[i] = (char)('a' + (i * 7919 >> 5) % 26);
+	T_OK(snapshot_put(st, &m, doc, sizeof(doc), hash, NULL, &err) == 0);
+	T_OK(snapshot_reader_open(&r, st, hash, &err) == 0);
+	T_EQ_INT(snapshot_reader_size(r), (int)sizeof(doc));
+	/* Odd pieces cross every chunk boundary. */
+	T_OK(read_all(r, back, sizeof(back), 777, &n, &err) == 0);
+	T_EQ_INT(n, sizeof(doc));
+	T_OK(memcmp(back, doc, sizeof(doc)) == 0);
+	/* Half way, then back to the start: the same bytes again. */
+	T_OK(snapshot_reader_rewind(r, &err) == 0);
+	T_OK(snapshot_reader_read(r, back, 1000, &n, &err) == 0);
+	T_EQ_INT(n, 1000);
+	T_OK(snapshot_reader_rewind(r, &err) == 0);
+	memset(back, 0, sizeof(back));
+	T_OK(read_all(r, back, sizeof(back), 65536, &n, &err) == 0);
+	T_EQ_INT(n, sizeof(doc));
+	T_OK(memcmp(back, doc, sizeof(doc)) == 0);
+	snapshot_reader_free(r);
+	T_EQ_INT(snapshot_reader_open(&r, st, hash + 1, &err), -1);
+	T_EQ_INT(err.code, ERR_NOTFOUND);
+	T_OK(r == NULL);
+	state_close(st);
+}
+
+static void
+test_reader_refuses_the_last_bytes_of_a_damaged_snapshot(void)
+{
+	struct state *st = open_new();
+	struct snapshot_meta m = meta("P");
+	struct snapshot_reader *r = NULL;
+	struct err err = { 0 };
+	char hash[SNAPSHOT_HASH_SIZE], other[SNAPSHOT_HASH_SIZE], sql[300];
+	static char doc[4096], back[4096];
+	size_t n = 0;
+
+	T_OK(st != NULL);
+	memset(doc, 'a', sizeof(doc));
+	T_OK(snapshot_put(st, &m, doc, sizeof(doc), hash, NULL, &err) == 0);
+	doc[100] = 'b';
+	T_OK(snapshot_put(st, &m, doc, sizeof(doc), other, NULL, &err) == 0);
+	/* The same size, other bytes: only the hash can tell. */
+	snprintf(sql, sizeof(sql),
+	    "UPDATE snapshots SET data = (SELECT data FROM snapshots WHERE "
+	    "hash = '%s') WHERE hash = '%s'",
+	    other, hash);
+	T_OK(sqlite3_exec(state_db(st), sql, NULL, NULL, NULL) == SQLITE_OK);
+	T_OK(snapshot_reader_open(&r, st, hash, &err) == 0);
+	T_EQ_INT(read_all(r, back, sizeof(back), 1000, &n, &err), -1);
+	T_EQ_INT(err.code, ERR_STATEFILE);
+	T_CONTAINS(err.msg, "does not match its hash");
+	/* Everything but the last piece was handed out, never all of it. */
+	T_EQ_INT(n, 4000);
+	snapshot_reader_free(r);
+	/* Cut short: the data ends before the recorded size. */
+	snprintf(sql, sizeof(sql),
+	    "UPDATE snapshots SET data = substr(data, 1, length(data) - 4) "
+	    "WHERE hash = '%s'",
+	    other);
+	T_OK(sqlite3_exec(state_db(st), sql, NULL, NULL, NULL) == SQLITE_OK);
+	T_OK(snapshot_reader_open(&r, st, other, &err) == 0);
+	T_EQ_INT(read_all(r, back, sizeof(back), 1000, &n, &err), -1);
+	T_EQ_INT(err.code, ERR_STATEFILE);
+	snapshot_reader_free(r);
+	state_close(st);
+}
+
+static void
+test_load_sizes_the_buffer_from_the_recorded_size(void)
+{
+	struct state *st = open_new();
+	struct snapshot_meta m = meta("P");
+	struct buf b = { .max = (size_t)1 << 30 };
+	struct err err = { 0 };
+	char hash[SNAPSHOT_HASH_SIZE];
+	static char doc[1000000];
+
+	T_OK(st != NULL);
+	memset(doc, 'q', sizeof(doc));
+	T_OK(snapshot_put(st, &m, doc, sizeof(doc), hash, NULL, &err) == 0);
+	T_OK(snapshot_load(st, hash, &b, &err) == 0);
+	T_EQ_INT(b.len, sizeof(doc));
+	/* Exactly the document and its NUL, not the next power of two. */
+	T_EQ_INT(b.cap, sizeof(doc) + 1);
+	buf_release(&b);
+	state_close(st);
+}
+
 static void
 test_no_temporary_file_is_left_behind(void)
 {
@@ -437,6 +556,9 @@ main(void)
 {
 	T_RUN(test_20mb_export_streams_hashes_round_trips_and_dedupes);
 	T_RUN(test_small_snapshot_loads_whole_and_to_a_file);
+	T_RUN(test_reader_streams_in_pieces_and_rewinds);
+	T_RUN(test_reader_refuses_the_last_bytes_of_a_damaged_snapshot);
+	T_RUN(test_load_sizes_the_buffer_from_the_recorded_size);
 	T_RUN(test_no_temporary_file_is_left_behind);
 	T_RUN(test_damaged_snapshot_is_reported);
 	T_RUN(test_find_by_prefix);
