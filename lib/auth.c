@@ -275,8 +275,8 @@ auth_new(struct auth **out, const struct auth_opts *opts, struct err *err)
 		break;
 	case AUTH_CLIENT_SECRET:
 		snprintf(a->desc, sizeof(a->desc), "client-secret");
-		if (opts->fetch == NULL && client_secret_parts(a, NULL, NULL,
-					       NULL, err) != 0)
+		if (opts->fetch == NULL &&
+		    client_secret_parts(a, NULL, NULL, NULL, err) != 0)
 			goto out;
 		break;
 	case AUTH_MANAGED_IDENTITY:

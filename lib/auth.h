@@ -46,7 +46,7 @@ struct auth_opts {
 	 * variable client_secret_env names (default AZURE_CLIENT_SECRET).
 	 * Managed identity: client_id picks a user-assigned identity. */
 	const char *client_id;
-	const char *tenant_id;	       /* also the Azure CLI's --tenant */
+	const char *tenant_id;         /* also the Azure CLI's --tenant */
 	const char *client_secret_env; /* the variable's name, never a value */
 	/* Entra ID authority; AZURE_AUTHORITY_HOST wins when set; NULL =
 	 * https://login.microsoftonline.com */

@@ -10,13 +10,13 @@
 enum err_code {
 	ERR_NONE = 0,
 	ERR_NOMEM,
-	ERR_IO,	      /* a system call failed; msg has strerror() */
-	ERR_SPEC,     /* the desired-state files are invalid */
-	ERR_HTTP,     /* transport failure or unexpected status */
-	ERR_CONFLICT, /* the remote changed after we planned */
-	ERR_STATEFILE,    /* the state file is corrupt, foreign or too new */
-	ERR_NOTFOUND, /* the object asked for does not exist */
-	ERR_LOCKED,   /* another process holds the lock */
+	ERR_IO,          /* a system call failed; msg has strerror() */
+	ERR_SPEC,        /* the desired-state files are invalid */
+	ERR_HTTP,        /* transport failure or unexpected status */
+	ERR_CONFLICT,    /* the remote changed after we planned */
+	ERR_STATEFILE,   /* the state file is corrupt, foreign or too new */
+	ERR_NOTFOUND,    /* the object asked for does not exist */
+	ERR_LOCKED,      /* another process holds the lock */
 	ERR_INTERRUPTED, /* a signal asked us to stop */
 };
 

@@ -2,12 +2,12 @@
 #define STANDBY_MIGRATIONS_H
 
 /*
- * migrations.h - the state file's schema, compiled in from state/NNN_name.sql by
- * state/embed.sh.  Migration N brings a file from user_version N-1 to N.
+ * migrations.h - the state file's schema, compiled in from state/NNN_name.sql
+ * by state/embed.sh.  Migration N brings a file from user_version N-1 to N.
  */
 
 struct migration {
-	int version;	  /* N of state/NNN_name.sql; 0 ends the table */
+	int version;      /* N of state/NNN_name.sql; 0 ends the table */
 	const char *name; /* "001_init" */
 	const char *sql;
 };

@@ -148,8 +148,8 @@ typedef int (*plan_assets_hash_fn)(void *arg,
 /* Computes the SHA-256 (64 lower-case hex digits and a NUL) of the file at
  * path (a fine-tune's training or validation file) into hex; returns 0,
  * or -1 with err set. */
-typedef int (*plan_file_hash_fn)(void *arg, const char *path,
-    char hex[SNAPSHOT_HASH_SIZE], struct err *err);
+typedef int (*plan_file_hash_fn)(
+    void *arg, const char *path, char hex[SNAPSHOT_HASH_SIZE], struct err *err);
 
 /* A plan_file_hash_fn over the file system (arg unused): ERR_IO naming
  * the path when it cannot be read or passes 512 MB. */

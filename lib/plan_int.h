@@ -47,8 +47,8 @@ struct plan_act {
 	char *message;
 	struct cJSON *before, *after; /* NULL: JSON null */
 	int destructive;
-	int pos;  /* chain position within the group */
-	int rank; /* group rank: routed projects first */
+	int pos;     /* chain position within the group */
+	int rank;    /* group rank: routed projects first */
 	int dropped; /* left out after all (pre-flight with
 	                --allow-partial): removed before ordering */
 };
@@ -78,11 +78,11 @@ struct plan_ctx {
 	size_t nacts, capacts;
 	struct cJSON *warnings;
 
-	unsigned char *selected;  /* per config project: planned */
+	unsigned char *selected;     /* per config project: planned */
 	unsigned char *oai_selected; /* per config openai entry: planned */
-	int *rank;                /* per config project */
-	struct plan_unit **units; /* per config project, per replica */
-	size_t *order;            /* config projects, by rank then name */
+	int *rank;                   /* per config project */
+	struct plan_unit **units;    /* per config project, per replica */
+	size_t *order;               /* config projects, by rank then name */
 
 	char **pool; /* strings made while planning, freed at the end */
 	size_t npool, cappool;

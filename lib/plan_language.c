@@ -176,8 +176,7 @@ import_reason(struct plan_ctx *c, struct pproj *p, const char *R,
 		/* A replica made by hand (or by an earlier tool): the fail-over
 		 * guides' own rule decides, so adopting an existing set-up
 		 * does not re-import everything. */
-		if (plan_time_cmp(ro->last_modified, p->so->last_modified) >=
-		    0)
+		if (plan_time_cmp(ro->last_modified, p->so->last_modified) >= 0)
 			return NULL;
 		*msg = plan_strf(c,
 		    "%s on %s was modified at %s, after its replica on %s "

@@ -104,8 +104,8 @@ load_cats(struct oai *o)
 	const struct plan_view *v = c->view;
 	size_t i, j;
 
-	o->cats = calloc(c->cfg->nresources ? c->cfg->nresources : 1,
-	    sizeof(*o->cats));
+	o->cats = calloc(
+	    c->cfg->nresources ? c->cfg->nresources : 1, sizeof(*o->cats));
 	if (o->cats == NULL) {
 		c->nomem = 1;
 		return -1;
@@ -313,8 +313,8 @@ settings_text(const struct config_finetune *f, struct buf *b)
 {
 	buf_addf(b, "base_model=%s\n", f->base_model);
 	buf_addf(b, "n_epochs=%d\nbatch_size=%d\n", f->n_epochs, f->batch_size);
-	buf_addf(b, "learning_rate_multiplier=%.17g\n",
-	    f->learning_rate_multiplier);
+	buf_addf(
+	    b, "learning_rate_multiplier=%.17g\n", f->learning_rate_multiplier);
 	if (f->has_seed)
 		buf_addf(b, "seed=%lld\n", f->seed);
 	else
@@ -365,8 +365,7 @@ record_of(struct plan_ctx *c, const char *resource, const char *key)
  * (NONE when the recorded model is current, then *model is its id). */
 static int
 plan_finetune(struct oai *o, const struct config_openai *d,
-    const struct config_resource *res, int pos, size_t *ft,
-    const char **model)
+    const struct config_resource *res, int pos, size_t *ft, const char **model)
 {
 	struct plan_ctx *c = o->c;
 	const struct config_finetune *f = d->fine_tune;
@@ -388,14 +387,14 @@ plan_finetune(struct oai *o, const struct config_openai *d,
 		    "hashes",
 		    d->key);
 	valid[0] = '\0';
-	if (c->opts->file_hash(c->opts->file_hash_arg, f->training_path, train,
-	        c->err) != 0 ||
+	if (c->opts->file_hash(
+	        c->opts->file_hash_arg, f->training_path, train, c->err) != 0 ||
 	    (f->validation_path != NULL &&
 	        c->opts->file_hash(c->opts->file_hash_arg, f->validation_path,
 	            valid, c->err) != 0))
 		return err_wrap(c->err, "openai: %s: fine_tune", d->key);
-	buf_addf(&b, "training=%s\nvalidation=%s\n", train,
-	    valid[0] ? valid : "-");
+	buf_addf(
+	    &b, "training=%s\nvalidation=%s\n", train, valid[0] ? valid : "-");
 	if (b.failed) {
 		buf_release(&b);
 		c->nomem = 1;
@@ -411,8 +410,8 @@ plan_finetune(struct oai *o, const struct config_openai *d,
 	hex_of(buf_str(&b), sets);
 	buf_release(&b);
 
-	present = rec != NULL && model_present(cat_of(o, res),
-	                             rec->fine_tuned_model);
+	present =
+	    rec != NULL && model_present(cat_of(o, res), rec->fine_tuned_model);
 	if (rec == NULL) {
 		code = "finetune_missing";
 		msg = plan_strf(c, "standby has not trained %s on %s yet",
@@ -506,8 +505,8 @@ live_of(struct plan_ctx *c, const char *resource, const char *name,
 	cJSON_Delete(j);
 	if (rc != 0)
 		return err_wrap(c->err,
-		    "state file: openai deployment %s/deployments/%s",
-		    resource, name);
+		    "state file: openai deployment %s/deployments/%s", resource,
+		    name);
 	return 1;
 }
 
@@ -515,7 +514,8 @@ static int
 plan_account(struct oai *o, const struct config_openai *d, size_t k)
 {
 	struct plan_ctx *c = o->c;
-	const struct config_resource *res = config_resource_find(c->cfg, d->on[k]);
+	const struct config_resource *res =
+	    config_resource_find(c->cfg, d->on[k]);
 	struct openai_deployment live;
 	struct openai_diff diff;
 	const char *model = NULL, *serves, *version, *group;
@@ -533,8 +533,8 @@ plan_account(struct oai *o, const struct config_openai *d, size_t k)
 	group = plan_strf(c, "openai:%s", d->key);
 	if (group == NULL)
 		goto out;
-	serves = ft != NONE ? plan_strf(c, "from finetune:%s@%s", d->key,
-	                          res->name)
+	serves = ft != NONE
+	    ? plan_strf(c, "from finetune:%s@%s", d->key, res->name)
 	    : model != NULL ? model
 	                    : d->model_name;
 	/* A fine-tuned model deploys as version "1" unless told. */
@@ -578,8 +578,9 @@ plan_account(struct oai *o, const struct config_openai *d, size_t k)
 		    group, pos + 1, "openai_update:%s@%s", d->name, res->name);
 		if (a == NONE)
 			goto out;
-		buf_addf(&m, "deployment %s on %s differs from standby.yaml:",
-		    d->name, res->name);
+		buf_addf(&m,
+		    "deployment %s on %s differs from standby.yaml:", d->name,
+		    res->name);
 		c->acts[a].before = plan_obj(c);
 		c->acts[a].after = plan_obj(c);
 		for (i = 0; i < diff.n; i++) {
@@ -597,8 +598,8 @@ plan_account(struct oai *o, const struct config_openai *d, size_t k)
 		plan_reason(c, a, openai_change_name(diff.items[0].change),
 		    "%s", buf_str(&m));
 	}
-	target(c, a, res, d->name, ft != NONE ? NULL : keep(c, serves),
-	    version, d->sku_name, d->sku_capacity);
+	target(c, a, res, d->name, ft != NONE ? NULL : keep(c, serves), version,
+	    d->sku_name, d->sku_capacity);
 	if (ft != NONE)
 		plan_depend(c, a, ft);
 	add_want(o, d, res, a, ft, live_cap);
@@ -739,8 +740,8 @@ preflight(struct oai *o)
 	if (o->nwants == 0)
 		return 0;
 	pw = calloc(o->nwants, sizeof(*pw));
-	regs = calloc(c->cfg->nresources ? c->cfg->nresources : 1,
-	    sizeof(*regs));
+	regs =
+	    calloc(c->cfg->nresources ? c->cfg->nresources : 1, sizeof(*regs));
 	if (pw == NULL || regs == NULL) {
 		c->nomem = 1;
 		goto out;
@@ -751,8 +752,8 @@ preflight(struct oai *o)
 		if (!k->has_models)
 			continue;
 		regs[nr].subscription = k->res->subscription;
-		regs[nr].region = k->rec->region ? k->rec->region
-		                                 : k->res->region;
+		regs[nr].region =
+		    k->rec->region ? k->rec->region : k->res->region;
 		regs[nr].models = &k->models;
 		regs[nr].usages = k->has_usages ? &k->usages : NULL;
 		nr++;

@@ -109,7 +109,8 @@ on_models(void *arg, struct language_models *l, const struct err *e)
 			const char *kv[] = { "label", m->label, "modelId",
 				m->model_id, "lastTrainedDateTime",
 				m->last_trained, "modelExpirationDate",
-				m->expiration_date, "modelTrainingConfigVersion",
+				m->expiration_date,
+				"modelTrainingConfigVersion",
 				m->training_config_version, NULL };
 
 			o.kind = STATE_MODEL;
@@ -144,7 +145,8 @@ on_deployments(void *arg, struct language_deployments *l, const struct err *e)
 				"modelId", d->model_id, "lastTrainedDateTime",
 				d->last_trained, "lastDeployedDateTime",
 				d->last_deployed, "deploymentExpirationDate",
-				d->expiration_date, "modelTrainingConfigVersion",
+				d->expiration_date,
+				"modelTrainingConfigVersion",
 				d->training_config_version, NULL };
 
 			o.kind = STATE_DEPLOYMENT;
@@ -204,8 +206,8 @@ read_project(struct rres *rr, enum language_family family,
 		return;
 	}
 	rr->pending++;
-	if (language_list_deployments(rr->lc, family, p->name, on_deployments,
-		p, &e) != 0) {
+	if (language_list_deployments(
+	        rr->lc, family, p->name, on_deployments, p, &e) != 0) {
 		rr->pending--;
 		fail(rr, &e);
 	}
@@ -318,8 +320,8 @@ refresh_run(const struct config *cfg, struct session *sess, struct state *st,
 				    opts->only[i], cfg->path);
 	rrs = calloc(cfg->nresources ? cfg->nresources : 1, sizeof(*rrs));
 	oais = calloc(cfg->nresources ? cfg->nresources : 1, sizeof(*oais));
-	report->v = calloc(cfg->nresources ? cfg->nresources : 1,
-	    sizeof(*report->v));
+	report->v =
+	    calloc(cfg->nresources ? cfg->nresources : 1, sizeof(*report->v));
 	if (rrs == NULL || oais == NULL || report->v == NULL) {
 		err_set(err, ERR_NOMEM, "out of memory");
 		goto out;
@@ -360,12 +362,12 @@ refresh_run(const struct config *cfg, struct session *sess, struct state *st,
 		}
 		rr->pending += 2;
 		if (language_list_projects(rr->lc, LANGUAGE_CONVERSATIONS,
-			on_conv_projects, rr, &e) != 0) {
+		        on_conv_projects, rr, &e) != 0) {
 			rr->pending--;
 			fail(rr, &e);
 		}
-		if (language_list_projects(rr->lc, LANGUAGE_TEXT,
-			on_text_projects, rr, &e) != 0) {
+		if (language_list_projects(
+		        rr->lc, LANGUAGE_TEXT, on_text_projects, rr, &e) != 0) {
 			rr->pending--;
 			fail(rr, &e);
 		}

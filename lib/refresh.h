@@ -24,17 +24,17 @@ struct refresh_opts {
 	const char *const *only;
 	size_t nonly;
 	/* Called as each resource ends (NULL = nobody listens). */
-	void (*progress)(void *arg, const char *resource, int ok,
-	    const char *error);
+	void (*progress)(
+	    void *arg, const char *resource, int ok, const char *error);
 	void *progress_arg;
 };
 
 /* How one resource went. */
 struct refresh_resource {
 	char *name;
-	int ok;		  /* 1 read and stored; 0 unreachable or failed */
-	char *error;	  /* why, when !ok (never a secret) */
-	size_t nprojects; /* projects (or OpenAI deployments) seen */
+	int ok;                /* 1 read and stored; 0 unreachable or failed */
+	char *error;           /* why, when !ok (never a secret) */
+	size_t nprojects;      /* projects (or OpenAI deployments) seen */
 	long long stale_since; /* !ok: when it first failed (Unix s) */
 	long long last_good;   /* !ok: the last good read, 0 = never */
 };

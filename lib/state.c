@@ -270,8 +270,8 @@ check_header(const char *path, struct err *err)
 		goto out;
 	}
 	if (!S_ISREG(sb.st_mode)) {
-		err_set(err, ERR_STATEFILE, "state file '%s' is not a regular file",
-		    path);
+		err_set(err, ERR_STATEFILE,
+		    "state file '%s' is not a regular file", path);
 		goto out;
 	}
 	if (sb.st_size == 0) {

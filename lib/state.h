@@ -334,11 +334,11 @@ void state_trained_release(struct state_trained *rec);
  * JSON string is the array of items the service listed, or NULL when that
  * part was not read. */
 struct state_openai_catalog {
-	char *resource;  /* the config's resource name */
-	char *region;    /* the region the models and usages are of */
-	char *models;    /* locations/{region}/models items */
-	char *usages;    /* locations/{region}/usages items */
-	char *finetunes; /* the account's fine-tuning jobs (data plane) */
+	char *resource;       /* the config's resource name */
+	char *region;         /* the region the models and usages are of */
+	char *models;         /* locations/{region}/models items */
+	char *usages;         /* locations/{region}/usages items */
+	char *finetunes;      /* the account's fine-tuning jobs (data plane) */
 	int64_t refreshed_at; /* set by state_put_openai_catalog */
 };
 
@@ -350,8 +350,8 @@ struct state_openai_catalogs {
 /* Inserts or replaces the catalogue of rec->resource (refreshed_at =
  * now); bumps the revision when models, usages or finetunes changed, since
  * plan's pre-flight reads them. */
-int state_put_openai_catalog(struct state *st,
-    const struct state_openai_catalog *rec, struct err *err);
+int state_put_openai_catalog(
+    struct state *st, const struct state_openai_catalog *rec, struct err *err);
 
 /* Every catalogue, by resource. */
 int state_list_openai_catalogs(
@@ -379,8 +379,8 @@ int state_put_finetuned(
     struct state *st, const struct state_finetuned *rec, struct err *err);
 
 /* ERR_NOTFOUND when (resource, key) has no record. */
-int state_get_finetuned(struct state *st, const char *resource,
-    const char *key, struct state_finetuned *out, struct err *err);
+int state_get_finetuned(struct state *st, const char *resource, const char *key,
+    struct state_finetuned *out, struct err *err);
 
 /* Every record, by resource and key. */
 int state_list_finetuned(

@@ -543,7 +543,7 @@ state_changes_release(struct state_changes *list)
 struct state_refresh {
 	struct state *st;
 	char *resource;
-	struct state_objects objs; /* in the order put */
+	struct state_objects objs;       /* in the order put */
 	struct state_openai_catalog cat; /* .resource NULL: none put */
 };
 

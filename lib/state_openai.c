@@ -231,7 +231,7 @@ row_finetuned(sqlite3_stmt *stmt, struct state_finetuned *f, struct err *err)
 	return 0;
 }
 
-#define FINETUNED_COLS                                                   \
+#define FINETUNED_COLS                                                         \
 	"SELECT resource, entry, data_hash, settings_hash, fine_tuned_model, " \
 	"job_id, trained_at FROM finetuned_models"
 
@@ -250,8 +250,8 @@ state_get_finetuned(struct state *st, const char *resource, const char *key,
 	state_bind_text(stmt, 2, key);
 	step = sqlite3_step(stmt);
 	if (step == SQLITE_DONE) {
-		err_set(err, ERR_NOTFOUND, "no fine-tuned model '%s' on %s", key,
-		    resource);
+		err_set(err, ERR_NOTFOUND, "no fine-tuned model '%s' on %s",
+		    key, resource);
 		goto out;
 	}
 	if (step != SQLITE_ROW) {

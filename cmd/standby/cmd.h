@@ -14,14 +14,14 @@
 
 /* Global flags and output streams; main() owns it. */
 struct cli {
-	FILE *out;	/* results (plans, reports) */
-	FILE *errs;	/* diagnostics and progress */
-	int verbose;	/* -v count */
-	int quiet;	/* -q */
-	int color;	/* 1 when colour is allowed on out */
+	FILE *out;              /* results (plans, reports) */
+	FILE *errs;             /* diagnostics and progress */
+	int verbose;            /* -v count */
+	int quiet;              /* -q */
+	int color;              /* 1 when colour is allowed on out */
 	const char *state_path; /* --state, or NULL for the default */
-	const char *cacert;	/* --cacert */
-	int insecure;		/* --insecure (loopback only) */
+	const char *cacert;     /* --cacert */
+	int insecure;           /* --insecure (loopback only) */
 	volatile sig_atomic_t *interrupted; /* set by SIGINT/SIGTERM */
 };
 
@@ -35,8 +35,8 @@ struct cmd {
 
 /* Exit statuses shared by every command (DESIGN.md). */
 enum {
-	EXIT_OK = 0,	  /* succeeded, nothing to do */
-	EXIT_ERROR = 1,	  /* failed, or invalid input */
+	EXIT_OK = 0,      /* succeeded, nothing to do */
+	EXIT_ERROR = 1,   /* failed, or invalid input */
 	EXIT_CHANGES = 2, /* succeeded and there are changes / drift */
 };
 
@@ -59,14 +59,14 @@ int cli_load_config(struct cli *cli, const char *path, struct config **out);
 /* Opens the state file (--state, or the config's) with state_open's
  * flags; returns 0, or -1 after printing why. */
 struct state;
-int cli_open_state(struct cli *cli, const struct config *cfg, int flags,
-    struct state **out);
+int cli_open_state(
+    struct cli *cli, const struct config *cfg, int flags, struct state **out);
 
 /* Makes the session of API clients, logging to cli->errs by -v/-q;
  * returns 0, or -1 after printing why. */
 struct session;
-int cli_session(struct cli *cli, const struct config *cfg,
-    struct session **out);
+int cli_session(
+    struct cli *cli, const struct config *cfg, struct session **out);
 
 /* Formats Unix seconds as ISO 8601 UTC ("never" for 0). */
 void cli_format_time(long long t, char *out, size_t size);
@@ -106,8 +106,7 @@ int cli_crash_at(struct cli *cli, const char **out);
 int cli_exit_code(struct cli *cli, const struct apply_summary *sum);
 /* Refreshes the n named resources; -1 after printing why. */
 int cli_refresh_some(struct cli *cli, const struct config *cfg,
-    struct session *sess, struct state *st, const char *const *names,
-    size_t n);
+    struct session *sess, struct state *st, const char *const *names, size_t n);
 /* Takes the apply lock for operation (failing at once when held); -1
  * after printing why. */
 int cli_lock(struct cli *cli, struct state *st, const char *operation);

@@ -59,8 +59,8 @@ int
 cli_usage(struct cli *cli, const struct cmd *cmd)
 {
 	fprintf(cli->errs, "usage: standby %s\n", cmd->usage);
-	fprintf(cli->errs, "Run 'standby help %s' for the options.\n",
-	    cmd->name);
+	fprintf(
+	    cli->errs, "Run 'standby help %s' for the options.\n", cmd->name);
 	return EXIT_ERROR;
 }
 
@@ -95,8 +95,9 @@ usage(FILE *fp)
 	for (i = 0; commands[i] != NULL; i++)
 		fprintf(fp, "  %-14s %s\n", commands[i]->name,
 		    commands[i]->summary);
-	fprintf(fp, "\nRun 'standby help <command>' for one command's "
-		    "options.\n");
+	fprintf(fp,
+	    "\nRun 'standby help <command>' for one command's "
+	    "options.\n");
 }
 
 static int
@@ -113,8 +114,8 @@ help(struct cli *cli, int argc, char **argv)
 		cli_errorf(cli, "'%s' is not a standby command", argv[1]);
 		return EXIT_ERROR;
 	}
-	fprintf(cli->out, "usage: standby %s\n\n%s\n", cmd->usage,
-	    cmd->summary);
+	fprintf(
+	    cli->out, "usage: standby %s\n\n%s\n", cmd->usage, cmd->summary);
 	if (cmd->help != NULL && cmd->help[0] != '\0')
 		fprintf(cli->out, "\n%s", cmd->help);
 	return EXIT_OK;
@@ -188,8 +189,9 @@ main(int argc, char **argv)
 		return help(&cli, argc, argv);
 	cmd = find_command(argv[0]);
 	if (cmd == NULL) {
-		cli_errorf(&cli, "'%s' is not a standby command; see 'standby "
-				 "--help'",
+		cli_errorf(&cli,
+		    "'%s' is not a standby command; see 'standby "
+		    "--help'",
 		    argv[0]);
 		return EXIT_ERROR;
 	}

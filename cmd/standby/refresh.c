@@ -148,10 +148,11 @@ const struct cmd cmd_refresh = {
 	.name = "refresh",
 	.usage = "refresh [-f FILE] [--only RESOURCE ...]",
 	.summary = "read the live state of every resource into the state file",
-	.help = "  -f, --file FILE      the configuration (default "
-		"standby.yaml)\n"
-		"      --only RESOURCE  read only this resource (repeatable)\n"
-		"\nA resource that cannot be read is reported and its cached "
-		"state kept.\nExit status: 0 every resource read, 1 otherwise.\n",
+	.help =
+	    "  -f, --file FILE      the configuration (default "
+	    "standby.yaml)\n"
+	    "      --only RESOURCE  read only this resource (repeatable)\n"
+	    "\nA resource that cannot be read is reported and its cached "
+	    "state kept.\nExit status: 0 every resource read, 1 otherwise.\n",
 	.run = refresh_main,
 };

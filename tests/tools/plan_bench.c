@@ -183,7 +183,8 @@ main(int argc, char **argv)
 
 	if (np < 1 || nr < 1 || (keep == NULL && mkdtemp(dir) == NULL))
 		return die("bad arguments or no temporary directory", NULL);
-	snprintf(cfgpath, sizeof(cfgpath), "%s/standby.yaml", keep ? keep : dir);
+	snprintf(
+	    cfgpath, sizeof(cfgpath), "%s/standby.yaml", keep ? keep : dir);
 	snprintf(dbpath, sizeof(dbpath), "%s/state.db", keep ? keep : dir);
 	if (write_config(cfgpath, np, nr) != 0)
 		return die("cannot write the config", NULL);

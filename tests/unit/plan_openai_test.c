@@ -20,28 +20,29 @@
 #include "state.h"
 #include "t.h"
 
-#define ACCT(n)                                                       \
-	"/subscriptions/s1/resourceGroups/rg/providers/"              \
+#define ACCT(n)                                                                \
+	"/subscriptions/s1/resourceGroups/rg/providers/"                       \
 	"Microsoft.CognitiveServices/accounts/" n
-#define RES                                                           \
-	"version: 1\n"                                                \
-	"resources:\n"                                                \
-	"  aoai-east: { type: openai, region: eastus, id: " ACCT(     \
-	    "aoai-east") ", auth: { entra: azure-cli } }\n"           \
-	"  aoai-west: { type: openai, region: westus2, id: " ACCT(    \
-	    "aoai-west") ", auth: { entra: azure-cli } }\n"
+#define RES                                                                    \
+	"version: 1\n"                                                         \
+	"resources:\n"                                                         \
+	"  aoai-east: { type: openai, region: eastus, id: " ACCT(              \
+	    "aoai-east") ", auth: { entra: azure-cli } }\n"                    \
+	                 "  aoai-west: { type: openai, region: westus2, "      \
+	                 "id: " ACCT(                                          \
+	                     "aoai-west") ", auth: { entra: azure-cli } }\n"
 
-#define CHAT(extra)                                                   \
-	"openai:\n"                                                   \
-	"  chat:\n"                                                   \
-	"    model: { name: gpt-4o, version: \"2024-08-06\" }\n"      \
-	"    sku: { name: GlobalStandard, capacity: 100 }\n"          \
+#define CHAT(extra)                                                            \
+	"openai:\n"                                                            \
+	"  chat:\n"                                                            \
+	"    model: { name: gpt-4o, version: \"2024-08-06\" }\n"               \
+	"    sku: { name: GlobalStandard, capacity: 100 }\n"                   \
 	"    accounts: [aoai-east, aoai-west]\n" extra
 
 static const char Y_CHAT[] = RES CHAT("");
-static const char Y_CHAT_OPTS[] = RES CHAT(
-    "    version_upgrade: NoAutoUpgrade\n"
-    "    rai_policy: Strict\n");
+static const char Y_CHAT_OPTS[] =
+    RES CHAT("    version_upgrade: NoAutoUpgrade\n"
+             "    rai_policy: Strict\n");
 static const char Y_UNVERSIONED[] =
     RES "openai:\n"
         "  chat:\n"
@@ -61,15 +62,15 @@ static const char Y_WEST_FIRST[] =
         "    model: { name: gpt-4o, version: \"2024-08-06\" }\n"
         "    sku: { name: GlobalStandard, capacity: 100 }\n"
         "    accounts: [aoai-west, aoai-east]\n";
-#define BOT(extra)                                                    \
-	"openai:\n"                                                   \
-	"  bot:\n"                                                    \
-	"    name: support\n"                                         \
-	"    fine_tune:\n"                                            \
-	"      base_model: gpt-4o-mini-2024-07-18\n"                  \
-	"      training_file: train.jsonl\n"                          \
-	"      validation_file: valid.jsonl\n" extra                  \
-	"    sku: { name: Standard, capacity: 10 }\n"                 \
+#define BOT(extra)                                                             \
+	"openai:\n"                                                            \
+	"  bot:\n"                                                             \
+	"    name: support\n"                                                  \
+	"    fine_tune:\n"                                                     \
+	"      base_model: gpt-4o-mini-2024-07-18\n"                           \
+	"      training_file: train.jsonl\n"                                   \
+	"      validation_file: valid.jsonl\n" extra                           \
+	"    sku: { name: Standard, capacity: 10 }\n"                          \
 	"    accounts: [aoai-east, aoai-west]\n"
 static const char Y_BOT[] =
     RES BOT("      hyperparameters: { n_epochs: 3 }\n      seed: 42\n");
@@ -81,44 +82,47 @@ static const char Y_BOT_EPOCHS[] =
 
 /* A deployment as ARM returns it, server defaults filled in. */
 static char *
-dep(const char *name, const char *model, const char *version,
-    const char *sku, int cap, const char *upgrade, const char *rai)
+dep(const char *name, const char *model, const char *version, const char *sku,
+    int cap, const char *upgrade, const char *rai)
 {
 	struct buf b = { 0 };
 
 	buf_addf(&b,
-	    "{\"id\":\"" ACCT("x") "/deployments/%s\",\"name\":\"%s\","
-	    "\"sku\":{\"name\":\"%s\",\"capacity\":%d},\"properties\":{"
-	    "\"model\":{\"format\":\"OpenAI\",\"name\":\"%s\","
-	    "\"version\":\"%s\"},\"versionUpgradeOption\":\"%s\","
-	    "\"raiPolicyName\":\"%s\",\"provisioningState\":\"Succeeded\"}}",
+	    "{\"id\":\"" ACCT(
+	        "x") "/deployments/%s\",\"name\":\"%s\","
+	             "\"sku\":{\"name\":\"%s\",\"capacity\":%d},\"properties\":"
+	             "{"
+	             "\"model\":{\"format\":\"OpenAI\",\"name\":\"%s\","
+	             "\"version\":\"%s\"},\"versionUpgradeOption\":\"%s\","
+	             "\"raiPolicyName\":\"%s\",\"provisioningState\":"
+	             "\"Succeeded\"}}",
 	    name, name, sku, cap, model, version,
 	    upgrade ? upgrade : "OnceNewDefaultVersionAvailable",
 	    rai ? rai : "Microsoft.DefaultV2");
 	return buf_take(&b);
 }
 
-#define MODELS_GPT                                                         \
-	"{\"kind\":\"OpenAI\",\"skuName\":\"S0\",\"model\":{\"format\":"   \
-	"\"OpenAI\",\"name\":\"gpt-4o\",\"version\":\"2024-08-06\","       \
-	"\"isDefaultVersion\":true,\"lifecycleStatus\":\"GenerallyAvailable" \
-	"\",\"skus\":[{\"name\":\"GlobalStandard\",\"usageName\":"         \
-	"\"OpenAI.GlobalStandard.gpt-4o\",\"capacity\":{\"minimum\":1,"    \
-	"\"maximum\":1000,\"step\":1,\"default\":10}},{\"name\":"          \
-	"\"Standard\",\"usageName\":\"OpenAI.Standard.gpt-4o\","           \
-	"\"capacity\":{\"minimum\":1,\"maximum\":1000,\"step\":1,"         \
-	"\"default\":10}}]}},"                                             \
-	"{\"kind\":\"OpenAI\",\"skuName\":\"S0\",\"model\":{\"format\":"   \
-	"\"OpenAI\",\"name\":\"gpt-4o\",\"version\":\"2024-11-20\","       \
-	"\"isDefaultVersion\":false,\"skus\":[{\"name\":\"GlobalStandard\"" \
-	",\"usageName\":\"OpenAI.GlobalStandard.gpt-4o\",\"capacity\":{"   \
+#define MODELS_GPT                                                             \
+	"{\"kind\":\"OpenAI\",\"skuName\":\"S0\",\"model\":{\"format\":"       \
+	"\"OpenAI\",\"name\":\"gpt-4o\",\"version\":\"2024-08-06\","           \
+	"\"isDefaultVersion\":true,\"lifecycleStatus\":\"GenerallyAvailable"   \
+	"\",\"skus\":[{\"name\":\"GlobalStandard\",\"usageName\":"             \
+	"\"OpenAI.GlobalStandard.gpt-4o\",\"capacity\":{\"minimum\":1,"        \
+	"\"maximum\":1000,\"step\":1,\"default\":10}},{\"name\":"              \
+	"\"Standard\",\"usageName\":\"OpenAI.Standard.gpt-4o\","               \
+	"\"capacity\":{\"minimum\":1,\"maximum\":1000,\"step\":1,"             \
+	"\"default\":10}}]}},"                                                 \
+	"{\"kind\":\"OpenAI\",\"skuName\":\"S0\",\"model\":{\"format\":"       \
+	"\"OpenAI\",\"name\":\"gpt-4o\",\"version\":\"2024-11-20\","           \
+	"\"isDefaultVersion\":false,\"skus\":[{\"name\":\"GlobalStandard\""    \
+	",\"usageName\":\"OpenAI.GlobalStandard.gpt-4o\",\"capacity\":{"       \
 	"\"minimum\":1,\"maximum\":1000,\"step\":1,\"default\":10}}]}}"
-#define MODELS_MINI(ft)                                                    \
-	"{\"kind\":\"OpenAI\",\"skuName\":\"S0\",\"model\":{\"format\":"   \
-	"\"OpenAI\",\"name\":\"gpt-4o-mini\",\"version\":\"2024-07-18\","  \
-	"\"capabilities\":{\"fineTune\":\"" ft "\"},\"skus\":[{\"name\":"  \
-	"\"Standard\",\"usageName\":\"OpenAI.Standard.gpt-4o-mini\","      \
-	"\"capacity\":{\"minimum\":1,\"maximum\":100,\"step\":1,"          \
+#define MODELS_MINI(ft)                                                        \
+	"{\"kind\":\"OpenAI\",\"skuName\":\"S0\",\"model\":{\"format\":"       \
+	"\"OpenAI\",\"name\":\"gpt-4o-mini\",\"version\":\"2024-07-18\","      \
+	"\"capabilities\":{\"fineTune\":\"" ft "\"},\"skus\":[{\"name\":"      \
+	"\"Standard\",\"usageName\":\"OpenAI.Standard.gpt-4o-mini\","          \
+	"\"capacity\":{\"minimum\":1,\"maximum\":100,\"step\":1,"              \
 	"\"default\":1}}]}}"
 
 static const char M_ALL[] = "[" MODELS_GPT "," MODELS_MINI("true") "]";
@@ -168,9 +172,9 @@ struct tcase {
 	int prune, allow_partial;
 	const char *train_hash; /* what the file hash gives train.jsonl */
 	struct rec recs[4];
-	const char *want;     /* "id change reason" lines joined by "\n" */
-	const char *warnings; /* codes joined by " " */
-	const char *err;      /* substring of the error */
+	const char *want;        /* "id change reason" lines joined by "\n" */
+	const char *warnings;    /* codes joined by " " */
+	const char *err;         /* substring of the error */
 	const char *json_has[4]; /* substrings of the plan JSON */
 };
 
@@ -184,8 +188,8 @@ struct hashes {
 };
 
 static int
-file_hash(void *arg, const char *path, char hex[SNAPSHOT_HASH_SIZE],
-    struct err *err)
+file_hash(
+    void *arg, const char *path, char hex[SNAPSHOT_HASH_SIZE], struct err *err)
 {
 	const struct hashes *h = arg;
 	const char *base = strrchr(path, '/');
@@ -243,8 +247,8 @@ make_plan(cJSON **out, const struct tcase *tc, const struct config *cfg,
 
 		objs[n].kind = STATE_OPENAI_DEPLOYMENT;
 		objs[n].resource = (char *)tc->live[i].account;
-		objs[n].name = strdup(cJSON_GetStringValue(
-		    cJSON_GetObjectItem(j, "name")));
+		objs[n].name = strdup(
+		    cJSON_GetStringValue(cJSON_GetObjectItem(j, "name")));
 		objs[n].json = tc->live[i].json;
 		n++;
 		cJSON_Delete(j);
@@ -360,8 +364,8 @@ run_case(const struct tcase *tc)
 	rc = make_plan(&plan, tc, cfg, first, &err);
 	if (tc->err != NULL) {
 		if (rc == 0)
-			T_FAIL_AT("%s: planned, want error '%s'", tc->name,
-			    tc->err);
+			T_FAIL_AT(
+			    "%s: planned, want error '%s'", tc->name, tc->err);
 		else if (strstr(err.msg, tc->err) == NULL)
 			T_FAIL_AT("%s: error '%s', want '%s'", tc->name,
 			    err.msg, tc->err);
@@ -417,12 +421,16 @@ release_case(struct tcase *tc)
 }
 
 /* Both catalogues, plenty of quota. */
-#define CATS_OK                                                         \
-	{ { "aoai-east", "eastus", M_ALL, NULL, NULL },                 \
-		{ "aoai-west", "westus2", M_ALL, NULL, NULL } }
+#define CATS_OK                                                                \
+	{                                                                      \
+		{ "aoai-east", "eastus", M_ALL, NULL, NULL },                  \
+		{                                                              \
+			"aoai-west", "westus2", M_ALL, NULL, NULL              \
+		}                                                              \
+	}
 
-#define SYNC_EAST dep("chat", "gpt-4o", "2024-08-06", "GlobalStandard", 100, \
-    NULL, NULL)
+#define SYNC_EAST                                                              \
+	dep("chat", "gpt-4o", "2024-08-06", "GlobalStandard", 100, NULL, NULL)
 #define SYNC_WEST SYNC_EAST
 
 static void
@@ -524,8 +532,8 @@ test_cases(void)
 		    .cats = CATS_OK,
 		    .prune = 1,
 		    .live = { { "aoai-east",
-		                  dep("old", "gpt-4o", "2024-08-06",
-		                      "Standard", 5, NULL, NULL) },
+		                  dep("old", "gpt-4o", "2024-08-06", "Standard",
+		                      5, NULL, NULL) },
 		        { "aoai-west", SYNC_WEST } },
 		    .want = "openai_delete:old@aoai-east delete not_desired\n"
 		            "openai_create:chat@aoai-east create "
@@ -646,7 +654,8 @@ test_cases(void)
 		    .cats = CATS_OK,
 		    .train_hash = "c",
 		    .recs = { { "aoai-east", "bot", "ft-east", 0,
-		                  "0000000000000000000000000000000000000000000000"
+		                  "00000000000000000000000000000000000000000000"
+		                  "00"
 		                  "000000000000000000",
 		                  "x" },
 		        { "aoai-west", "bot", "ft-west", 0,
@@ -659,12 +668,13 @@ test_cases(void)
 		        { "aoai-west",
 		            dep("support", "ft-west", "1", "Standard", 10,
 		                "NoAutoUpgrade", NULL) } },
-		    .want = "finetune:bot@aoai-east replace "
-		            "finetune_data_changed\n"
-		            "openai_update:support@aoai-east update dependency\n"
-		            "finetune:bot@aoai-west replace "
-		            "finetune_data_changed\n"
-		            "openai_update:support@aoai-west update dependency",
+		    .want =
+		        "finetune:bot@aoai-east replace "
+		        "finetune_data_changed\n"
+		        "openai_update:support@aoai-east update dependency\n"
+		        "finetune:bot@aoai-west replace "
+		        "finetune_data_changed\n"
+		        "openai_update:support@aoai-west update dependency",
 		    .json_has = { "the training data of bot changed" } },
 		{ .name = "fine-tune settings changed: retrain",
 		    .yaml = Y_BOT_EPOCHS,
@@ -696,7 +706,8 @@ test_cases(void)
 		                "NoAutoUpgrade", NULL) } },
 		    .want = "finetune:bot@aoai-east create finetune_missing\n"
 		            "openai_update:support@aoai-east update dependency",
-		    .json_has = { "ft-east of bot is no longer on aoai-east" } },
+		    .json_has = { "ft-east of bot is no longer on "
+		                  "aoai-east" } },
 		{ .name = "region that cannot fine-tune the base",
 		    .yaml = Y_BOT,
 		    .cats = { { "aoai-east", "eastus", M_ALL, NULL, NULL },
@@ -743,8 +754,8 @@ test_target_selects_openai_entries(void)
 	o.ntargets = 1;
 	T_OK(plan_build(&plan, cfg, &v, &o, &err) == 0);
 	T_EQ_INT(cJSON_GetArraySize(planfile_actions(plan)), 1);
-	T_EQ_STR(planfile_str(cJSON_GetArrayItem(planfile_actions(plan), 0),
-	             "id"),
+	T_EQ_STR(
+	    planfile_str(cJSON_GetArrayItem(planfile_actions(plan), 0), "id"),
 	    "openai_create:support@aoai-east");
 	cJSON_Delete(plan);
 	plan = NULL;

@@ -13,7 +13,8 @@
  *		struct buf b = { 0 };
  *		T_EQ_STR(buf_str(&b), "");
  *	}
- *	int main(void) { T_RUN(test_empty_buffer_is_empty_string); return t_done(); }
+ *	int main(void) { T_RUN(test_empty_buffer_is_empty_string); return
+ *t_done(); }
  */
 
 #include <stdio.h>
@@ -22,56 +23,55 @@
 
 static int t_failed_now, t_count, t_failures;
 
-#define T_FAIL_AT(...)                                                       \
-	do {                                                                 \
-		fprintf(stderr, "#   %s:%d: ", __FILE__, __LINE__);         \
-		fprintf(stderr, __VA_ARGS__);                                \
-		fputc('\n', stderr);                                         \
-		t_failed_now = 1;                                            \
+#define T_FAIL_AT(...)                                                         \
+	do {                                                                   \
+		fprintf(stderr, "#   %s:%d: ", __FILE__, __LINE__);            \
+		fprintf(stderr, __VA_ARGS__);                                  \
+		fputc('\n', stderr);                                           \
+		t_failed_now = 1;                                              \
 	} while (0)
 
 /* The expression is true; ends the test otherwise. */
-#define T_OK(e)                                                              \
-	do {                                                                 \
-		if (!(e)) {                                                  \
-			T_FAIL_AT("expected: %s", #e);                       \
-			return;                                              \
-		}                                                            \
+#define T_OK(e)                                                                \
+	do {                                                                   \
+		if (!(e)) {                                                    \
+			T_FAIL_AT("expected: %s", #e);                         \
+			return;                                                \
+		}                                                              \
 	} while (0)
 
 /* Two integers are equal. */
-#define T_EQ_INT(a, b)                                                       \
-	do {                                                                 \
-		long long t_a_ = (long long)(a), t_b_ = (long long)(b);      \
-		if (t_a_ != t_b_) {                                          \
-			T_FAIL_AT("%s == %s: got %lld, want %lld", #a, #b,   \
-			    t_a_, t_b_);                                     \
-			return;                                              \
-		}                                                            \
+#define T_EQ_INT(a, b)                                                         \
+	do {                                                                   \
+		long long t_a_ = (long long)(a), t_b_ = (long long)(b);        \
+		if (t_a_ != t_b_) {                                            \
+			T_FAIL_AT("%s == %s: got %lld, want %lld", #a, #b,     \
+			    t_a_, t_b_);                                       \
+			return;                                                \
+		}                                                              \
 	} while (0)
 
 /* Two strings are equal (NULL equals only NULL). */
-#define T_EQ_STR(a, b)                                                       \
-	do {                                                                 \
-		const char *t_a_ = (a), *t_b_ = (b);                         \
-		if ((t_a_ == NULL) != (t_b_ == NULL) ||                      \
-		    (t_a_ != NULL && strcmp(t_a_, t_b_) != 0)) {             \
-			T_FAIL_AT("%s == %s: got \"%s\", want \"%s\"", #a,   \
-			    #b, t_a_ ? t_a_ : "(null)",                      \
-			    t_b_ ? t_b_ : "(null)");                         \
-			return;                                              \
-		}                                                            \
+#define T_EQ_STR(a, b)                                                         \
+	do {                                                                   \
+		const char *t_a_ = (a), *t_b_ = (b);                           \
+		if ((t_a_ == NULL) != (t_b_ == NULL) ||                        \
+		    (t_a_ != NULL && strcmp(t_a_, t_b_) != 0)) {               \
+			T_FAIL_AT("%s == %s: got \"%s\", want \"%s\"", #a, #b, \
+			    t_a_ ? t_a_ : "(null)", t_b_ ? t_b_ : "(null)");   \
+			return;                                                \
+		}                                                              \
 	} while (0)
 
 /* haystack contains needle. */
-#define T_CONTAINS(hay, needle)                                              \
-	do {                                                                 \
-		const char *t_h_ = (hay), *t_n_ = (needle);                  \
-		if (t_h_ == NULL || strstr(t_h_, t_n_) == NULL) {            \
-			T_FAIL_AT("%s contains \"%s\": got \"%s\"", #hay,    \
-			    t_n_, t_h_ ? t_h_ : "(null)");                   \
-			return;                                              \
-		}                                                            \
+#define T_CONTAINS(hay, needle)                                                \
+	do {                                                                   \
+		const char *t_h_ = (hay), *t_n_ = (needle);                    \
+		if (t_h_ == NULL || strstr(t_h_, t_n_) == NULL) {              \
+			T_FAIL_AT("%s contains \"%s\": got \"%s\"", #hay,      \
+			    t_n_, t_h_ ? t_h_ : "(null)");                     \
+			return;                                                \
+		}                                                              \
 	} while (0)
 
 static void
