@@ -34,7 +34,7 @@ say "Starting standby-emulator (HTTPS, a CA of its own) with four Language resou
     --resource language:text-neu@northeurope \
     --container text-weu=loan-documents --container text-neu=loan-documents \
     --client 00000000-0000-0000-0000-000000000002=demo-client-secret \
-    --job-time all=300ms --retry-after 0 > "$DEMO/emulator.log" 2>&1 &
+    --job-time all=300ms --retry-after 1 > "$DEMO/emulator.log" 2>&1 &
 EMU_PID=$!
 [ "$KEEP" = --keep ] || trap stop EXIT
 trap 'stop; exit 130' INT TERM
