@@ -2,10 +2,15 @@
  * state_journal.c - the records apply keeps in the state file: what each
  * replica was built from, the journal of runs and actions, and the lock.
  *
- * Rows that record a remote side effect (an intent before its request, a
- * job URL, an outcome, a replication record) are committed with
- * synchronous=FULL: after a crash the journal must never say less than
- * Azure did, or a resumed apply would start a second job.
+ * An intent, written before the request that changes Azure, is committed
+ * with synchronous=FULL: after a crash, even of the machine, the journal
+ * must never say less than Azure was asked to do, or a resumed apply
+ * would start a second job.  What follows a request (its job URL, its
+ * outcome, a replication or trained record) is committed without waiting
+ * for the disk: in WAL mode a synced commit makes every earlier commit
+ * durable too, so a power cut can lose only the newest of those rows, and
+ * a resumed apply recovers them from the intent, by polling the job again
+ * or by checking live state.  A process that is killed loses nothing.
  *
  * The lock is a single-row table changed inside BEGIN IMMEDIATE, so
  * checking and taking it is one atomic step for every process that opens
@@ -23,23 +28,28 @@
 
 #include "state_int.h"
 
+/* Runs one prepared write in its own transaction. */
+static int
+plain_step(struct state *st, sqlite3_stmt *stmt, const char *what, int *changes,
+    struct err *err)
+{
+	if (sqlite3_step(stmt) != SQLITE_DONE)
+		return state_sqlerr(st, err, what);
+	if (changes != NULL)
+		*changes = sqlite3_changes(st->db);
+	return 0;
+}
+
 /* Runs one prepared write durably in its own transaction. */
 static int
 durable_step(struct state *st, sqlite3_stmt *stmt, const char *what,
     int *changes, struct err *err)
 {
-	int rc = -1;
+	int rc;
 
 	if (state_durable(st, 1, err) != 0)
 		return -1;
-	if (sqlite3_step(stmt) != SQLITE_DONE) {
-		state_sqlerr(st, err, what);
-		goto out;
-	}
-	if (changes != NULL)
-		*changes = sqlite3_changes(st->db);
-	rc = 0;
-out:
+	rc = plain_step(st, stmt, what, changes, err);
 	state_durable(st, 0, NULL);
 	return rc;
 }
@@ -53,14 +63,13 @@ nomem(struct err *err)
 /* ------------------------------------------------------------------ */
 /* Replication records                                                 */
 
-/* Runs sql (a durable write) and bumps the revision, in one transaction. */
+/* Runs sql and bumps the revision, in one transaction (not synced: it
+ * follows a request, see above). */
 static int
 write_record(struct state *st, sqlite3_stmt *stmt, struct err *err)
 {
 	int rc = -1;
 
-	if (state_durable(st, 1, err) != 0)
-		return -1;
 	if (state_begin(st, err) != 0)
 		goto out;
 	if (sqlite3_step(stmt) != SQLITE_DONE) {
@@ -72,7 +81,6 @@ write_record(struct state *st, sqlite3_stmt *stmt, struct err *err)
 	rc = 0;
 out:
 	state_rollback(st);
-	state_durable(st, 0, NULL);
 	return rc;
 }
 
@@ -502,7 +510,7 @@ update_action(
 	int n = 0;
 
 	sqlite3_bind_int64(stmt, idx, id);
-	if (durable_step(st, stmt, "recording an action", &n, err) != 0)
+	if (plain_step(st, stmt, "recording an action", &n, err) != 0)
 		return -1;
 	if (n == 0)
 		return err_set(err, ERR_NOTFOUND,
