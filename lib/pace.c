@@ -21,6 +21,7 @@ pace_init_window(struct pace *p, double n, long long now_ms)
 	p->hold_until_ms = now_ms;
 	p->slow_until_ms = now_ms;
 	p->throttled_ms = -1;
+	p->bg_last_ms = -1;
 }
 
 void
@@ -65,22 +66,34 @@ at(const struct pace *p, size_t i)
 	return p->sent[(p->head + i) % p->cap];
 }
 
+/* How many starts are in the window that ends at now_ms; *skip_out gets
+ * how many older ones the ring still holds. */
+static size_t
+in_window(
+    const struct pace *p, long long now_ms, long long win, size_t *skip_out)
+{
+	size_t skip = 0;
+
+	/* Starts that have left the window no longer count. */
+	while (skip < p->n && at(p, skip) <= now_ms - win)
+		skip++;
+	*skip_out = skip;
+	return p->n - skip;
+}
+
 /* The wait at now_ms in a copy whose factor is current. */
 static long long
 wait_at(const struct pace *p, long long now_ms)
 {
 	long long win, oldest;
-	size_t lim, n = p->n, skip = 0;
+	size_t lim, n, skip;
 
 	if (p->per_min <= 0)
 		return 0;
 	if (now_ms < p->hold_until_ms)
 		return p->hold_until_ms - now_ms;
 	lim = limit(p, &win);
-	/* Starts that have left the window no longer count. */
-	while (skip < n && at(p, skip) <= now_ms - win)
-		skip++;
-	n -= skip;
+	n = in_window(p, now_ms, win, &skip);
 	if (n < lim)
 		return 0;
 	/* The lim-th last start must leave the window first. */
@@ -133,6 +146,44 @@ pace_take(struct pace *p, long long now_ms)
 		return 1000; /* out of memory: stricter, never looser */
 	p->sent[(p->head + p->n) % p->cap] = now_ms;
 	p->n++;
+	return 0;
+}
+
+long long
+pace_take_background(struct pace *p, long long now_ms)
+{
+	long long w, win, due;
+	size_t lim, used, skip, share;
+
+	if (p->per_min <= 0)
+		return 0;
+	recover(p, now_ms);
+	if ((w = wait_at(p, now_ms)) > 0)
+		return w;
+	lim = limit(p, &win);
+	used = in_window(p, now_ms, win, &skip);
+	share = (size_t)floor((double)lim * (1 - PACE_BG_RESERVE));
+	if (share < 1)
+		share = 1;
+	if (used >= share) {
+		/* Only the reserve is left: wait for the oldest start in
+		 * the share to leave the window. */
+		w = at(p, skip + used - share) + win - now_ms;
+		return w > 0 ? w : 1;
+	}
+	if ((double)used >= floor((double)share * PACE_BG_BURST) &&
+	    p->bg_last_ms >= 0) {
+		/* Past the burst: what is left of the share is spread
+		 * evenly until the oldest start leaves the window and
+		 * gives one back. */
+		due = p->bg_last_ms +
+		    (at(p, skip) + win - now_ms) / (long long)(share - used);
+		if (now_ms < due)
+			return due - now_ms;
+	}
+	if ((w = pace_take(p, now_ms)) > 0)
+		return w;
+	p->bg_last_ms = now_ms;
 	return 0;
 }
 

@@ -15,6 +15,15 @@
  * (down to 1/64 of it, at least 1) and holds every request back for the
  * Retry-After the service gave.  The count doubles back once per
  * PACE_RECOVER_MS without another 429.
+ *
+ * pace_take_background() is for requests that may wait (job polls, which
+ * a service that says Retry-After: 0 invites back at once): they never
+ * take the last PACE_BG_RESERVE of a window, which stays for the reads
+ * and writes that move work forward; they may spend the first
+ * PACE_BG_BURST of their share at once (a short run is never slowed), and
+ * the rest evenly until the oldest start leaves the window.  So polls
+ * slow down smoothly as the window fills, instead of spending it in a
+ * second and then waiting out the minute.
  */
 
 #include <stddef.h>
@@ -28,6 +37,10 @@
 #define PACE_MIN_FACTOR 64.0
 /* The window the service counts requests in. */
 #define PACE_WINDOW_MS 60000LL
+/* The part of a window background requests leave to the others. */
+#define PACE_BG_RESERVE 0.2
+/* The part of their share background requests may spend at once. */
+#define PACE_BG_BURST 0.25
 
 struct pace {
 	double per_min;          /* configured count a window; 0 = unlimited */
@@ -37,6 +50,7 @@ struct pace {
 	long long hold_until_ms; /* nothing starts before this (Retry-After) */
 	long long slow_until_ms; /* when factor next doubles back */
 	long long throttled_ms;  /* last halving; -1 = never */
+	long long bg_last_ms;    /* last background start; -1 = never */
 };
 
 /* Sets p up, empty, at now_ms: at most n requests start in any 60-second
@@ -50,6 +64,10 @@ void pace_release(struct pace *p);
 /* Starts a request at now_ms: returns 0 when it may go (it is counted),
  * else how many ms until one may (always > 0; nothing was counted). */
 long long pace_take(struct pace *p, long long now_ms);
+
+/* pace_take() for a request that may wait (see above): 0 when it may go
+ * (it is counted), else how many ms until it may try again. */
+long long pace_take_background(struct pace *p, long long now_ms);
 
 /* What pace_take() would answer, without counting anything. */
 long long pace_wait(const struct pace *p, long long now_ms);

@@ -173,6 +173,64 @@ test_random_schedules_never_pass_n_in_any_window(void)
 }
 
 static void
+test_background_spreads_out_and_leaves_the_reserve(void)
+{
+	struct pace p;
+	long long t = 0, last = -1, maxgap = 0, fg = 0, starts[2000];
+	int n = 0, i, j, fg_waited = 0;
+
+	/* Greedy polls (Retry-After: 0) for five minutes, and a foreground
+	 * request every 5 s. */
+	pace_init_window(&p, 100, 0);
+	while (t < 300000 && n < 2000) {
+		long long w = pace_take_background(&p, t);
+
+		if (t >= fg) {
+			fg_waited += pace_take(&p, t) != 0;
+			fg += 5000;
+		}
+		if (w > 0) {
+			t += w < 10 ? w : 10;
+			continue;
+		}
+		if (last >= 0 && t - last > maxgap)
+			maxgap = t - last;
+		last = t;
+		starts[n++] = t;
+		t += 1;
+	}
+	/* Never the last fifth of a window... */
+	for (i = 0; i < n; i++) {
+		for (j = i; j < n && starts[j] < starts[i] + 60000; j++)
+			;
+		T_OK(j - i <= 80);
+	}
+	/* ...so a foreground request never waits, */
+	T_EQ_INT(fg_waited, 0);
+	/* polls never stop for most of a minute, and they had the rest of
+	 * the share: 80 a minute less the foreground's 12. */
+	T_OK(maxgap <= 3000);
+	T_OK(n >= 5 * 60);
+	pace_release(&p);
+}
+
+static void
+test_background_is_not_slowed_while_the_window_is_empty(void)
+{
+	struct pace p;
+	int i;
+
+	pace_init_window(&p, 10000, 0);
+	for (i = 0; i < 100; i++)
+		T_EQ_INT(pace_take_background(&p, i), 0);
+	pace_release(&p);
+	pace_init_window(&p, 0, 0);
+	for (i = 0; i < 100; i++)
+		T_EQ_INT(pace_take_background(&p, 0), 0);
+	pace_release(&p);
+}
+
+static void
 test_unlimited_never_waits(void)
 {
 	struct pace p;
@@ -199,5 +257,7 @@ main(void)
 	T_RUN(test_under_one_a_minute_spaces_requests_out);
 	T_RUN(test_random_schedules_never_pass_n_in_any_window);
 	T_RUN(test_unlimited_never_waits);
+	T_RUN(test_background_spreads_out_and_leaves_the_reserve);
+	T_RUN(test_background_is_not_slowed_while_the_window_is_empty);
 	return t_done();
 }
