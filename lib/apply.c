@@ -93,12 +93,19 @@ kind_of(const char *k)
 }
 
 void
+apply_wake(struct apply *ap)
+{
+	http_wake(session_http(ap->sess));
+}
+
+void
 apply_fatal(struct apply *ap, const struct err *err)
 {
 	if (ap->fatal)
 		return;
 	ap->fatal = 1;
 	ap->fatal_err = *err;
+	apply_wake(ap);
 }
 
 int
@@ -160,6 +167,8 @@ end_node(struct anode *n, enum astate st, const char *outcome,
 	n->rechecking = 0;
 	ap->done++;
 	apply_emit(n, APPLY_EVENT_END, outcome, detail, error);
+	/* Its dependents may be ready: the pass loop starts them. */
+	apply_wake(ap);
 }
 
 static void skip_dependents(struct anode *failed);

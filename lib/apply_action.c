@@ -156,6 +156,7 @@ apply_action_not_yet(struct anode *n, const char *why)
 	n->busy = 0;
 	if (now < n->recheck_until_ms) {
 		n->recheck_next_ms = now + n->ap->o.recheck_every_ms;
+		apply_wake(n->ap);
 		return;
 	}
 	buf_addf(&msg,
@@ -183,6 +184,7 @@ apply_action_begin_recheck(struct anode *n)
 	n->busy = 0;
 	n->recheck_until_ms = apply_now_ms() + (left > 0 ? left : 0);
 	n->recheck_next_ms = 0;
+	apply_wake(ap);
 }
 
 static int

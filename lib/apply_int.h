@@ -123,6 +123,10 @@ void apply_fail_err(struct anode *n, const struct err *err);
 void apply_abandon(struct anode *n, const char *error);
 void apply_leave(struct anode *n);
 void apply_fatal(struct apply *ap, const struct err *err);
+
+/* Makes the pass loop look at the nodes again at once (one ended, one
+ * waits to be rechecked): see http_wake(). */
+void apply_wake(struct apply *ap);
 int apply_touch(struct apply *ap, const char *resource);
 
 /* apply_action.c */

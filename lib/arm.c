@@ -53,6 +53,7 @@ struct call {
 	size_t body_len;
 	char *content_type; /* owned: the caller's may be gone by the send */
 	int retry;
+	int background;
 	int auth_retried;
 	int in_send, send_failed;
 	struct err send_err;
@@ -301,6 +302,8 @@ arm_after(struct arm *a, long ms, arm_timer_fn fn, void *arg, struct err *err)
 	t->next = *tp;
 	*tp = t;
 	a->pending++;
+	/* The timer is the caller's loop's (arm_tick): let it run. */
+	http_wake(a->o.http);
 	return 0;
 }
 
@@ -512,6 +515,7 @@ call_authed(void *arg, const char *header, const struct err *e)
 	req.content_type = c->content_type;
 	req.pace_key = c->a->pace_key;
 	req.retry = c->retry;
+	req.background = c->background;
 	if (http_submit(c->a->o.http, &req, call_done, c, &se) == 0)
 		return;
 fail:
@@ -593,6 +597,7 @@ arm_request(struct arm *a, const struct arm_req *rq, arm_done_fn cb, void *arg,
 			goto nomem;
 	}
 	c->retry = rq->retry;
+	c->background = rq->background;
 	c->cb = cb;
 	c->arg = arg;
 	if (call_send(c, err) != 0)
@@ -1068,7 +1073,7 @@ static void
 write_poll(void *arg)
 {
 	struct write *w = arg;
-	struct arm_req rq = { .method = "GET" };
+	struct arm_req rq = { .method = "GET", .background = 1 };
 	struct err e = { 0 };
 
 	rq.url = w->op.poll_url ? w->op.poll_url : w->op.resource_url;

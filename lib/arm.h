@@ -85,6 +85,7 @@ struct arm_req {
 	size_t body_len;
 	const char *content_type; /* default application/json */
 	int retry;                /* as http_req.retry */
+	int background;           /* as http_req.background (polls) */
 };
 
 /* How a started write is polled. */

@@ -218,7 +218,7 @@ http_new(struct http **out, const struct http_opts *opts, struct err *err)
 	if (h->o.backoff_max_ms <= 0)
 		h->o.backoff_max_ms = 30000;
 	if (h->o.max_host_connections <= 0)
-		h->o.max_host_connections = 6;
+		h->o.max_host_connections = 32;
 	if (h->o.max_body == 0)
 		h->o.max_body = (size_t)64 << 20;
 	if (h->o.max_redirects == 0)
@@ -286,8 +286,10 @@ xfer_free(struct xfer *x)
 		curl_multi_remove_handle(x->h->multi, x->easy);
 		curl_easy_cleanup(x->easy);
 	}
-	if (x->host != NULL)
+	if (x->host != NULL) {
 		x->host->active--;
+		x->host->active_bg -= x->background;
+	}
 	curl_slist_free_all(x->attempt_hdrs);
 	curl_slist_free_all(x->headers);
 	curl_slist_free_all(x->secrets);
@@ -555,6 +557,7 @@ http_submit(struct http *h, const struct http_req *req, http_done_fn done,
 		}
 	}
 	x->retry = req->retry;
+	x->background = req->background != 0;
 	x->max_body = req->max_body ? req->max_body : h->o.max_body;
 	x->write = req->write;
 	x->write_arg = req->write_arg;
@@ -684,53 +687,76 @@ fail_all(struct http *h, enum err_code code, const char *msg)
 	}
 }
 
-/* Starts every waiting request whose time has come and that has a
- * connection slot and room in its pacing window.  Returns the earliest time a
- * waiting request wants to be looked at again, or -1. */
+/* Starts x if its time has come and it has a connection slot and room in
+ * its pacing window; otherwise lowers *wake to when it wants to be looked
+ * at again, if that is known. */
+static void
+try_start(struct http *h, struct xfer *x, long long t, long long *wake)
+{
+	struct host *host;
+	struct err e = { 0 };
+	struct pace *b;
+	long long w;
+
+	if (x->wake_ms > t) {
+		if (*wake < 0 || x->wake_ms < *wake)
+			*wake = x->wake_ms;
+		return;
+	}
+	if ((host = host_get(h, x->origin)) == NULL) {
+		err_set(&e, ERR_NOMEM, "out of memory");
+		http_complete(x, &e);
+		return;
+	}
+	/* The slot frees when an attempt ends, which wakes the poll.  Polls
+	 * get at most half the slots, so that a submit or a read that moves
+	 * work forward never waits behind a crowd of them. */
+	if (host->active >= h->o.max_host_connections ||
+	    (x->background &&
+	        host->active_bg >= (h->o.max_host_connections + 1) / 2))
+		return;
+	if ((b = http_bucket_of(x)) != NULL &&
+	    (w = x->background ? pace_take_background(b, t) : pace_take(b, t)) >
+	        0) {
+		http_logf(h, HTTP_LOG_DEBUG,
+		    "%s %s: waiting %lld ms for room in the '%s' pacing window",
+		    x->method, x->resp.url ? x->resp.url : "", w,
+		    x->pacer->key);
+		x->wake_ms = t + w;
+		if (*wake < 0 || x->wake_ms < *wake)
+			*wake = x->wake_ms;
+		return;
+	}
+	if (http_attempt_start(x, host, &e) != 0) {
+		http_attempt_end(x);
+		http_complete(x, &e);
+	}
+}
+
+/* Starts every waiting request that can start: first the foreground ones,
+ * then the background ones (polls), so that a slot that frees goes to a
+ * submit before a poll.  Returns the earliest time a waiting request wants
+ * to be looked at again, or -1. */
 static long long
 start_ready(struct http *h)
 {
 	struct xfer *x, *next;
-	struct host *host;
-	struct err e = { 0 };
-	struct pace *b;
-	long long t = http_now(h), w, wake = -1;
+	long long t = http_now(h), wake = -1;
+	int background = 0;
 
 	for (x = h->xfers; x != NULL; x = next) {
 		next = x->next;
 		if (x->state != X_WAIT)
 			continue;
-		if (x->wake_ms > t) {
-			if (wake < 0 || x->wake_ms < wake)
-				wake = x->wake_ms;
-			continue;
-		}
-		host = host_get(h, x->origin);
-		if (host == NULL) {
-			err_set(&e, ERR_NOMEM, "out of memory");
-			http_complete(x, &e);
-			continue;
-		}
-		/* The slot frees when an attempt ends, which wakes the poll. */
-		if (host->active >= h->o.max_host_connections)
-			continue;
-		if ((b = http_bucket_of(x)) != NULL &&
-		    (w = pace_take(b, t)) > 0) {
-			http_logf(h, HTTP_LOG_DEBUG,
-			    "%s %s: waiting %lld ms for room in the '%s' "
-			    "pacing "
-			    "window",
-			    x->method, x->resp.url ? x->resp.url : "", w,
-			    x->pacer->key);
-			x->wake_ms = t + w;
-			if (wake < 0 || x->wake_ms < wake)
-				wake = x->wake_ms;
-			continue;
-		}
-		if (http_attempt_start(x, host, &e) != 0) {
-			http_attempt_end(x);
-			http_complete(x, &e);
-		}
+		if (x->background)
+			background = 1;
+		else
+			try_start(h, x, t, &wake);
+	}
+	for (x = background ? h->xfers : NULL; x != NULL; x = next) {
+		next = x->next;
+		if (x->state == X_WAIT && x->background)
+			try_start(h, x, t, &wake);
 	}
 	return wake;
 }
@@ -775,6 +801,10 @@ drive(struct http *h, long long deadline, const int *stop, struct err *err)
 		reap(h);
 		if (h->pending == 0 || (stop != NULL && *stop))
 			return 0;
+		if (h->woken && stop == NULL) {
+			h->woken = 0;
+			return 0;
+		}
 		/* Callbacks and redirects may have queued work due now. */
 		wake = start_ready(h);
 		t = http_now(h);
@@ -795,6 +825,12 @@ drive(struct http *h, long long deadline, const int *stop, struct err *err)
 		    CURLM_OK)
 			return err_set(err, ERR_HTTP, "curl_multi_poll failed");
 	}
+}
+
+void
+http_wake(struct http *h)
+{
+	h->woken = 1;
 }
 
 int

@@ -46,7 +46,7 @@ struct http_opts {
 	long retry_budget_ms; /* all retries of one request, default 300 000 */
 	long backoff_base_ms; /* first backoff, default 500 */
 	long backoff_max_ms;  /* default 30 000 */
-	long max_host_connections; /* default 6 */
+	long max_host_connections; /* default 32; polls get at most half */
 	size_t max_body;           /* response cap, default 64 MiB */
 	/* Where diagnostics go (retries, warnings); secrets never reach it.
 	 * NULL = nowhere.  lib/ never prints: the front end decides. */
@@ -143,6 +143,10 @@ struct http_req {
 	 * began to stream is never retried, so no byte is delivered twice. */
 	int (*write)(void *arg, const char *data, size_t len);
 	void *write_arg;
+	/* 1 = may wait: started only when no other request for a free slot
+	 * to the same host is due (a job-status poll, which must not delay
+	 * the submits and reads that move work forward). */
+	int background;
 };
 
 /* A response.  Owned by whoever received it from http_do() (free it with
@@ -198,6 +202,13 @@ int http_submit(struct http *h, const struct http_req *req, http_done_fn done,
  * (-1 = until nothing is pending), calling completion callbacks.  Returns
  * the number of requests still pending, or -1 with err set. */
 int http_run(struct http *h, long timeout_ms, struct err *err);
+
+/* Makes the http_run() in progress return once the round that called it
+ * ends, instead of waiting for its timeout or for every request: for a
+ * callback that left work to its caller's loop (a timer of its own, an
+ * action made ready).  Outside http_run(), the next one returns after its
+ * first round. */
+void http_wake(struct http *h);
 
 /* Number of submitted requests whose callback has not run yet, and of
  * timers (http_after()) that have not fired. */

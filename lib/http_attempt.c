@@ -322,6 +322,7 @@ http_attempt_start(struct xfer *x, struct host *host, struct err *err)
 	x->resp.method = x->method;
 	x->host = host;
 	host->active++;
+	host->active_bg += x->background;
 	return 0;
 }
 
@@ -335,6 +336,7 @@ http_attempt_end(struct xfer *x)
 	}
 	if (x->host != NULL) {
 		x->host->active--;
+		x->host->active_bg -= x->background;
 		x->host = NULL;
 	}
 	curl_slist_free_all(x->attempt_hdrs);

@@ -30,6 +30,7 @@ struct host {
 	struct host *next;
 	char *origin;
 	int active;
+	int active_bg; /* of which background (polls) */
 };
 
 enum xstate {
@@ -60,6 +61,7 @@ struct xfer {
 	int body_read; /* a body byte was handed to libcurl: maybe sent */
 	char *content_type;
 	struct pacer *pacer;
+	int background; /* req.background: started after the others */
 	int retry;
 	size_t max_body;
 	char reqid[37];
@@ -105,6 +107,7 @@ struct http {
 	uint64_t rng;
 	int warned_plain, warned_insecure;
 	int depth; /* inside a completion callback */
+	int woken; /* http_wake(): http_run() returns after this round */
 };
 
 /* The client's clock (opts.now_ms), in ms. */

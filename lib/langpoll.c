@@ -146,6 +146,8 @@ language_poll_on_job(
 		;
 	t->next = *tp;
 	*tp = t;
+	/* The timer is the caller's loop's (language_tick): let it run. */
+	http_wake(lc->o.http);
 }
 
 int

@@ -431,6 +431,7 @@ call_authed(void *arg, const char *header, const struct err *e)
 	req.body_src = c->has_src ? &c->src : NULL;
 	req.content_type = c->content_type;
 	req.pace_key = c->lc->pace_key;
+	req.background = c->kind == K_JOB;
 	if (c->kind == K_RESULT) {
 		req.write = result_write;
 		req.write_arg = c;

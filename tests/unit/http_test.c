@@ -49,6 +49,7 @@ struct srv {
 	int nsteps;
 	volatile int stopping;
 	int nreq, conns, active, max_active;
+	int active_bg, max_active_bg; /* of requests to /bg... */
 	char ids[MAXREQ][64];
 	char secret[MAXREQ][64]; /* x-secret seen, or "" */
 	char plain[MAXREQ][64];  /* x-plain seen, or "" */
@@ -176,6 +177,8 @@ handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
 	s->active++;
 	if (s->active > s->max_active)
 		s->max_active = s->active;
+	if (strncmp(url, "/bg", 3) == 0 && ++s->active_bg > s->max_active_bg)
+		s->max_active_bg = s->active_bg;
 	if (n < MAXREQ) {
 		copyhdr(c, "x-ms-client-request-id", s->ids[n], 64);
 		copyhdr(c, "x-secret", s->secret[n], 64);
@@ -242,6 +245,8 @@ handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
 out:
 	pthread_mutex_lock(&s->mu);
 	s->active--;
+	if (strncmp(url, "/bg", 3) == 0)
+		s->active_bg--;
 	pthread_mutex_unlock(&s->mu);
 	return ret;
 }
@@ -1294,6 +1299,82 @@ test_many_requests_share_capped_kept_alive_connections(void)
 }
 
 static void
+test_background_requests_yield_and_use_half_the_slots(void)
+{
+	static const struct step st[] = { { A_SLOW, 200, 0, 0, "ok",
+	    "text/plain" } };
+	struct http_opts o = { .max_host_connections = 4 };
+	struct err err = { 0 };
+	START(st);
+	struct http *h = client(&o);
+	char bgurl[600];
+	struct http_req bg = { .method = "GET", .url = bgurl, .background = 1 };
+	struct http_req fg = { .method = "GET" };
+	struct counter c = { 0 };
+	int i, rc = 0, first_fg = 0, maxa, maxbg;
+
+	snprintf(bgurl, sizeof(bgurl), "%s", url(s, "/bg"));
+	fg.url = url(s, "/fg");
+
+	/* Polls queued first, then the requests that move work forward. */
+	for (i = 0; i < 8 && rc == 0; i++)
+		rc = http_submit(h, &bg, count_done, &c, &err);
+	for (i = 0; i < 4 && rc == 0; i++)
+		rc = http_submit(h, &fg, count_done, &c, &err);
+	T_EQ_INT(rc, 0);
+	T_EQ_INT(http_run(h, 10000, &err), 0);
+	for (i = 0; i < 6; i++)
+		first_fg += strcmp(s->path[i], "/fg") == 0;
+	maxa = s->max_active;
+	maxbg = s->max_active_bg;
+	srv_stop(s);
+	http_free(h);
+	T_EQ_INT(c.ok, 12);
+	T_EQ_INT(first_fg, 4);
+	T_OK(maxa <= 4);
+	T_OK(maxbg <= 2);
+}
+
+static void
+wake_done(void *arg, struct http_resp *resp, const struct err *e)
+{
+	struct counter *c = arg;
+
+	count_done(arg, resp, e);
+	http_wake(c->h);
+}
+
+static void
+never(void *arg)
+{
+	(void)arg;
+}
+
+static void
+test_wake_ends_http_run_after_the_round(void)
+{
+	static const struct step st[] = { { A_REPLY, 200, 0, 0, 0, 0 } };
+	struct http_opts o = { 0 };
+	struct err err = { 0 };
+	START(st);
+	struct http *h = client(&o);
+	struct counter c = { .h = h };
+	struct http_req req = { .method = "GET", .url = url(s, "/") };
+	long long t0;
+
+	/* A timer far away keeps the client busy: without the wake, the
+	 * run would wait for it. */
+	T_EQ_INT(http_after(h, 5000, never, NULL, &err), 0);
+	T_EQ_INT(http_submit(h, &req, wake_done, &c, &err), 0);
+	t0 = ms_now();
+	T_EQ_INT(http_run(h, 10000, &err), 1);
+	T_OK(ms_now() - t0 < 2000);
+	T_EQ_INT(c.ok, 1);
+	srv_stop(s);
+	http_free(h);
+}
+
+static void
 chain_done(void *arg, struct http_resp *resp, const struct err *e)
 {
 	struct counter *c = arg;
@@ -2184,6 +2265,8 @@ main(void)
 	T_RUN(test_redirect_to_plain_http_elsewhere_is_refused);
 	T_RUN(test_many_requests_share_capped_kept_alive_connections);
 	T_RUN(test_callback_may_submit_more);
+	T_RUN(test_background_requests_yield_and_use_half_the_slots);
+	T_RUN(test_wake_ends_http_run_after_the_round);
 	T_RUN(test_sequential_requests_reuse_one_connection);
 	T_RUN(test_pacing_sends_the_window_at_once_then_waits_for_the_oldest);
 	T_RUN(test_429_halves_the_paced_rate);
