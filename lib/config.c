@@ -237,8 +237,8 @@ parse_resource(struct ctx *c, ynode *key, ynode *map, const char *path,
 /* --- settings -------------------------------------------------------- */
 
 static const char *const settings_keys[] = { "state", "parallelism",
-	"rate_limits", "timeouts", "expiry_window", "arm_endpoint",
-	"authority_host", NULL };
+	"connections_per_host", "rate_limits", "timeouts", "expiry_window",
+	"arm_endpoint", "authority_host", NULL };
 static const char *const rate_keys[] = { "get_per_minute", "post_per_minute",
 	NULL };
 static const char *const timeout_keys[] = { "connect", "request", "job", NULL };
@@ -252,6 +252,7 @@ parse_settings(struct ctx *c, ynode *root)
 	char *p;
 
 	s->parallelism = 4;
+	s->connections_per_host = 32;
 	s->get_per_minute = 100;
 	s->post_per_minute = 10;
 	s->connect_timeout_s = 10;
@@ -266,9 +267,13 @@ parse_settings(struct ctx *c, ynode *root)
 		yamlget_str(
 		    c, map, NULL, "settings", "state", 0, &s->state, NULL);
 		if (yamlget_int(c, map, NULL, "settings", "parallelism", 0, 1,
-		        256, &ll) == 0 &&
+		        1000, &ll) == 0 &&
 		    yamltree_get(map, "parallelism") != NULL)
 			s->parallelism = (int)ll;
+		if (yamlget_int(c, map, NULL, "settings",
+		        "connections_per_host", 0, 1, 256, &ll) == 0 &&
+		    yamltree_get(map, "connections_per_host") != NULL)
+			s->connections_per_host = (int)ll;
 		sub = yamlget_field(c, map, NULL, "settings", "rate_limits", 0);
 		if (sub != NULL &&
 		    yamlget_check_keys(

@@ -169,12 +169,14 @@ struct config_openai {
 };
 
 struct config_settings {
-	char *state;         /* as written, or NULL */
-	char *state_path;    /* resolved; default ".standby/state.db" beside
-	                        the config */
-	int parallelism;     /* default 4 */
-	int get_per_minute;  /* per resource, default 100 */
-	int post_per_minute; /* per resource, default 10 */
+	char *state;      /* as written, or NULL */
+	char *state_path; /* resolved; default ".standby/state.db" beside
+	                     the config */
+	int parallelism;  /* default 4 */
+	int connections_per_host;    /* default 32; not in the hash: it
+	                                changes how fast, never what */
+	int get_per_minute;          /* per resource, default 100 */
+	int post_per_minute;         /* per resource, default 10 */
 	long long connect_timeout_s; /* default 10 */
 	long long request_timeout_s; /* default 120 */
 	long long job_timeout_s;     /* default 3600 */

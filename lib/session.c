@@ -65,6 +65,7 @@ session_new(struct session **out, const struct config *cfg,
 	ho.log = s->opts.log;
 	ho.log_arg = s->opts.log_arg;
 	ho.interrupted = s->opts.interrupted;
+	ho.max_host_connections = cfg->settings.connections_per_host;
 	ho.pace_get_per_min = cfg->settings.get_per_minute;
 	ho.pace_post_per_min = cfg->settings.post_per_minute;
 	if (http_new(&s->http, &ho, err) != 0)

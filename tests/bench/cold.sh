@@ -5,12 +5,12 @@
 #
 # Run from tests/: sh bench/cold.sh [P [R]] (default 20 x 2).
 # Writes $BENCH_OUT/cold-PxR.json and reapply-PxR.json.  BASELINE=0 skips
-# the baseline; PARALLELISM sets standby's (default P x (R+1), at most 256).
+# the baseline; PARALLELISM sets standby's (default P x (R+1), at most 1000).
 . ./e2e/lib.sh
 . ./bench/lib.sh
 P=${1:-20}
 R=${2:-2}
-PAR=${PARALLELISM:-$((P * (R + 1) > 256 ? 256 : P * (R + 1)))}
+PAR=${PARALLELISM:-$((P * (R + 1) > 1000 ? 1000 : P * (R + 1)))}
 res="src@eastus"
 reps=""
 i=1

@@ -41,7 +41,8 @@ static const char good[] =
     "    sku: {name: globalstandard, capacity: 5}\n"
     "    version_upgrade: NoAutoUpgrade\n"
     "    accounts: [aoai]\n"
-    "settings: {parallelism: 3, timeouts: {job: 2h}, expiry_window: 7d}\n";
+    "settings: {parallelism: 3, connections_per_host: 8, timeouts: {job: "
+    "2h}, expiry_window: 7d}\n";
 
 static struct config *
 load(const char *text, struct diag_list *diags)
@@ -105,6 +106,7 @@ test_valid_file_fills_the_model(void)
 	T_EQ_STR(config_upgrade_name(o->upgrade), "NoAutoUpgrade");
 	T_EQ_INT(o->non, 1);
 	T_EQ_INT(cfg->settings.parallelism, 3);
+	T_EQ_INT(cfg->settings.connections_per_host, 8);
 	T_EQ_INT(cfg->settings.job_timeout_s, 7200);
 	T_EQ_INT(cfg->settings.expiry_window_s, 7 * 86400);
 	T_EQ_INT(cfg->settings.post_per_minute, 10);
@@ -137,6 +139,47 @@ test_hash_ignores_layout_but_not_values(void)
 	config_free(a);
 	config_free(b);
 	config_free(c);
+	free(copy);
+	diag_list_release(&d);
+}
+
+static void
+test_connections_per_host(void)
+{
+	struct diag_list d = { 0 };
+	struct config *a, *b = NULL, *cfg = NULL;
+	struct err err = { 0 };
+	char *copy = strdup(good), *p;
+
+	T_OK(copy != NULL);
+	a = load(good, &d);
+	T_OK(a != NULL);
+	/* How fast is not what: the hash (and so a saved plan) stays. */
+	p = strstr(copy, "connections_per_host: 8");
+	T_OK(p != NULL);
+	memcpy(p, "connections_per_host: 9", 23);
+	b = load(copy, &d);
+	T_OK(b != NULL);
+	T_EQ_INT(b->settings.connections_per_host, 9);
+	T_EQ_STR(a->hash_hex, b->hash_hex);
+	/* Out of range: an error naming the key and line. */
+	memcpy(p, "connections_per_host: 0", 23);
+	T_EQ_INT(
+	    config_load_buffer(&cfg, "f.yaml", copy, strlen(copy), &d, &err),
+	    -1);
+	T_OK(cfg == NULL);
+	T_OK(d.nerrors >= 1);
+	T_EQ_STR(d.v[d.n - 1].path, "settings.connections_per_host");
+	/* Absent: 32. */
+	p = strstr(copy, "settings:");
+	T_OK(p != NULL);
+	*p = '\0';
+	cfg = load(copy, &d);
+	T_OK(cfg != NULL);
+	T_EQ_INT(cfg->settings.connections_per_host, 32);
+	config_free(cfg);
+	config_free(a);
+	config_free(b);
 	free(copy);
 	diag_list_release(&d);
 }
@@ -260,6 +303,7 @@ main(void)
 {
 	T_RUN(test_valid_file_fills_the_model);
 	T_RUN(test_hash_ignores_layout_but_not_values);
+	T_RUN(test_connections_per_host);
 	T_RUN(test_every_problem_is_reported_sorted);
 	T_RUN(test_secret_value_never_in_diagnostics);
 	T_RUN(test_helpers);
