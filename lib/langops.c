@@ -8,9 +8,9 @@
 #include "language_int.h"
 
 static int
-get_op(struct language *lc, enum kind kind, enum language_family family,
-    const char *project, const char *suffix, const char *query, anyfn cb,
-    void *arg, struct err *err)
+get_op_paged(struct language *lc, enum kind kind, enum language_family family,
+    const char *project, const char *suffix, const char *query,
+    language_page_fn page, anyfn cb, void *arg, struct err *err)
 {
 	struct buf url = { .max = 8192 }, q = { .max = 2048 };
 	struct call *c;
@@ -28,8 +28,18 @@ get_op(struct language *lc, enum kind kind, enum language_family family,
 	}
 	buf_release(&url);
 	c->fn = cb;
+	c->page = page;
 	c->arg = arg;
 	return language_call_start(c, err);
+}
+
+static int
+get_op(struct language *lc, enum kind kind, enum language_family family,
+    const char *project, const char *suffix, const char *query, anyfn cb,
+    void *arg, struct err *err)
+{
+	return get_op_paged(
+	    lc, kind, family, project, suffix, query, NULL, cb, arg, err);
 }
 
 /* A path segment "/models/{label}" with the name encoded. */
@@ -58,6 +68,14 @@ language_list_projects(struct language *lc, enum language_family family,
 {
 	return get_op(
 	    lc, K_PROJECTS, family, NULL, NULL, NULL, (anyfn)cb, arg, err);
+}
+
+int
+language_list_projects_paged(struct language *lc, enum language_family family,
+    language_page_fn page, language_projects_fn cb, void *arg, struct err *err)
+{
+	return get_op_paged(lc, K_PROJECTS, family, NULL, NULL, NULL, page,
+	    (anyfn)cb, arg, err);
 }
 
 int

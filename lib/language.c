@@ -466,6 +466,19 @@ retry_after_ms(const struct http_resp *resp)
 	return s > 86400 ? 86400000L : s * 1000;
 }
 
+/* Hands the projects of the page that just came to c->page, if the caller
+ * asked for them. */
+static void
+page_deliver(struct call *c)
+{
+	size_t from = c->paged;
+
+	if (c->page == NULL || c->kind != K_PROJECTS || c->projects.n <= from)
+		return;
+	c->paged = c->projects.n;
+	c->page(c->arg, c->projects.v + from, c->projects.n - from);
+}
+
 /* Follows a nextLink or delivers the whole list. */
 static void
 page_next(struct call *c, char *next)
@@ -473,6 +486,7 @@ page_next(struct call *c, char *next)
 	struct err e = { 0 };
 
 	if (next == NULL) {
+		page_deliver(c);
 		switch (c->kind) {
 		case K_PROJECTS:
 			((language_projects_fn)c->fn)(
@@ -505,7 +519,13 @@ page_next(struct call *c, char *next)
 	free(c->url);
 	c->url = next;
 	c->auth_retried = 0;
-	call_resend(c);
+	/* The next page is asked for before the caller's work on this one
+	 * is queued behind it. */
+	if (call_send(c, &e) != 0) {
+		call_fail(c, &e);
+		return;
+	}
+	page_deliver(c);
 }
 
 static void

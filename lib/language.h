@@ -220,6 +220,15 @@ typedef void (*language_done_fn)(void *arg, const struct err *err);
 /* Lists every project of a family, following nextLink. */
 int language_list_projects(struct language *lc, enum language_family family,
     language_projects_fn cb, void *arg, struct err *err);
+/* The same, and each page's projects go to page(arg, v, n) as soon as the
+ * page arrives, after the next page was asked for (v is borrowed for the
+ * call), so that work on the first projects overlaps the listing.  cb
+ * still gets the whole list, or the error, at the end. */
+typedef void (*language_page_fn)(
+    void *arg, const struct language_project *v, size_t n);
+int language_list_projects_paged(struct language *lc,
+    enum language_family family, language_page_fn page, language_projects_fn cb,
+    void *arg, struct err *err);
 int language_get_project(struct language *lc, enum language_family family,
     const char *project, language_project_fn cb, void *arg, struct err *err);
 int language_list_models(struct language *lc, enum language_family family,

@@ -67,8 +67,10 @@ struct call {
 	anyfn fn; /* the callback, of the type its kind implies */
 	void *arg;
 	language_write_fn write;
-	int write_failed;  /* write returned non-zero: the export is cut */
-	struct poll *poll; /* K_JOB on behalf of a poll */
+	int write_failed;      /* write returned non-zero: the export is cut */
+	struct poll *poll;     /* K_JOB on behalf of a poll */
+	language_page_fn page; /* K_PROJECTS: each page as it comes */
+	size_t paged;          /* projects handed to page so far */
 	struct language_projects projects;
 	struct language_models models;
 	struct language_deployments deployments;

@@ -213,32 +213,42 @@ read_project(struct rres *rr, enum language_family family,
 	}
 }
 
-/* arg is the resource; the family is told apart by which callback. */
+/* A page of projects: their models and deployments are read while the
+ * next page comes.  arg is the resource; the family is told apart by
+ * which callback. */
 static void
-on_projects(struct rres *rr, enum language_family family,
-    struct language_projects *l, const struct err *e)
+on_page(struct rres *rr, enum language_family family,
+    const struct language_project *v, size_t n)
 {
 	size_t i;
 
+	for (i = 0; i < n && !rr->failed; i++)
+		read_project(rr, family, &v[i]);
+}
+
+static void
+on_conv_page(void *arg, const struct language_project *v, size_t n)
+{
+	on_page(arg, LANGUAGE_CONVERSATIONS, v, n);
+}
+
+static void
+on_text_page(void *arg, const struct language_project *v, size_t n)
+{
+	on_page(arg, LANGUAGE_TEXT, v, n);
+}
+
+/* The end of a list: every page was handed to on_page. */
+static void
+on_projects(void *arg, struct language_projects *l, const struct err *e)
+{
+	struct rres *rr = arg;
+
+	(void)l;
 	rr->pending--;
 	if (e != NULL)
 		fail(rr, e);
-	else
-		for (i = 0; i < l->n && !rr->failed; i++)
-			read_project(rr, family, &l->v[i]);
 	finish(rr);
-}
-
-static void
-on_conv_projects(void *arg, struct language_projects *l, const struct err *e)
-{
-	on_projects(arg, LANGUAGE_CONVERSATIONS, l, e);
-}
-
-static void
-on_text_projects(void *arg, struct language_projects *l, const struct err *e)
-{
-	on_projects(arg, LANGUAGE_TEXT, l, e);
 }
 
 /* Ends a resource once nothing of it is in flight: commit what was read,
@@ -361,13 +371,13 @@ refresh_run(const struct config *cfg, struct session *sess, struct state *st,
 			continue;
 		}
 		rr->pending += 2;
-		if (language_list_projects(rr->lc, LANGUAGE_CONVERSATIONS,
-		        on_conv_projects, rr, &e) != 0) {
+		if (language_list_projects_paged(rr->lc, LANGUAGE_CONVERSATIONS,
+		        on_conv_page, on_projects, rr, &e) != 0) {
 			rr->pending--;
 			fail(rr, &e);
 		}
-		if (language_list_projects(
-		        rr->lc, LANGUAGE_TEXT, on_text_projects, rr, &e) != 0) {
+		if (language_list_projects_paged(rr->lc, LANGUAGE_TEXT,
+		        on_text_page, on_projects, rr, &e) != 0) {
 			rr->pending--;
 			fail(rr, &e);
 		}
