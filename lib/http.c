@@ -703,7 +703,8 @@ try_start(struct http *h, struct xfer *x, long long t, long long *wake)
 			*wake = x->wake_ms;
 		return;
 	}
-	if ((host = host_get(h, x->origin)) == NULL) {
+	if ((host = x->origin_host) == NULL &&
+	    (host = x->origin_host = host_get(h, x->origin)) == NULL) {
 		err_set(&e, ERR_NOMEM, "out of memory");
 		http_complete(x, &e);
 		return;

@@ -47,8 +47,10 @@ struct xfer {
 	long long first_ms;
 	const char *method; /* static string */
 	char *url;
-	char *origin0; /* the origin secrets belong to */
-	char *origin;  /* of url */
+	char *origin0;            /* the origin secrets belong to */
+	char *origin;             /* of url */
+	struct host *origin_host; /* of origin, once looked up; NULL after a
+	                             redirect elsewhere */
 	struct curl_slist *headers, *secrets;
 	char *body;
 	size_t body_len, body_off;

@@ -196,6 +196,7 @@ follow(struct xfer *x, struct err *err)
 	x->url = strdup(next);
 	free(x->origin);
 	x->origin = origin;
+	x->origin_host = NULL;
 	origin = NULL;
 	free(x->resp.url);
 	x->resp.url = shown;
