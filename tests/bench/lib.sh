@@ -30,6 +30,9 @@ DEPLOY_MS=$((REAL_DEPLOY_MS / SCALE))
 POST_PER_MIN=$((10 * SCALE))
 GET_PER_MIN=$((100 * SCALE))
 RETRY_AFTER=${RETRY_AFTER:-0}
+# standby's connections per host (settings.connections_per_host), written
+# into every bench configuration so that the floors below use the same.
+CONNS_PER_HOST=${CONNS_PER_HOST:-32}
 BENCH_OUT=${BENCH_OUT:-$TOP/build/bench}
 mkdir -p "$BENCH_OUT"
 
@@ -107,6 +110,7 @@ bench_config() {
 		echo "version: 1"
 		echo "settings:"
 		echo "  parallelism: $par"
+		echo "  connections_per_host: $CONNS_PER_HOST"
 		echo "  rate_limits: { get_per_minute: $GET_PER_MIN, post_per_minute: $POST_PER_MIN }"
 		echo "resources:"
 		for r in "$@"; do

@@ -1,14 +1,14 @@
 # refresh.sh - scenario (d): "standby refresh" of N projects (default
 # 1,000) spread over 3 resources, rate limits off, every request delayed
 # by LATENCY_MS.  The floor is requests x round trip / connections: the
-# HTTP client keeps at most 6 connections per host (lib/http.h), so 18
-# requests can be in flight over 3 resources.  Reported: the share of
-# that connection-bound rate reached.
+# HTTP client keeps at most CONNS_PER_HOST connections per host
+# (bench/lib.sh writes it into the configuration; 32 by default), so 3
+# times that many requests can be in flight over 3 resources.  Reported:
+# the share of that connection-bound rate reached.
 # Run from tests/: sh bench/refresh.sh [N]
 . ./e2e/lib.sh
 . ./bench/lib.sh
 N=${1:-1000}
-CONNS_PER_HOST=6
 bench_emu --rate-limits off a@eastus b@westus2 c@westus3
 emu_ctl POST /job-time '{"all":"0"}' > /dev/null
 bench_config "$T/standby.yaml" 4 a@eastus b@westus2 c@westus3
