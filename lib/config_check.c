@@ -390,54 +390,85 @@ config_check_routes(struct ctx *c, ynode *projects)
 	}
 }
 
+/* Projects by name, then in the order of the array. */
+static int
+cmp_project_name(const void *pa, const void *pb)
+{
+	const struct config_project *a =
+	    *(const struct config_project *const *)pa;
+	const struct config_project *b =
+	    *(const struct config_project *const *)pb;
+	int r = strcmp(a->name, b->name);
+
+	if (r != 0)
+		return r;
+	return a < b ? -1 : a > b;
+}
+
+/* a (after b in the array) and b have one project name: reports a when
+ * they share a resource. */
+static void
+check_claim(struct ctx *c, const struct config_project *a,
+    const struct config_project *b)
+{
+	size_t k, l;
+
+	for (k = 0; k <= a->nreplicas; k++) {
+		const char *ra = k < a->nreplicas ? a->replicas[k] : a->source;
+		int clash = 0;
+
+		if (ra == NULL)
+			continue;
+		for (l = 0; l <= b->nreplicas; l++) {
+			const char *rb =
+			    l < b->nreplicas ? b->replicas[l] : b->source;
+			if (rb != NULL && strcmp(ra, rb) == 0)
+				clash = 1;
+		}
+		if (!clash)
+			continue;
+		char *pp = yamlget_join(c, "projects", a->key);
+
+		yamlget_report(c, a->pos.line, a->pos.column, pp, DIAG_ERROR,
+		    "project name '%s' on resource '%s' is already claimed by "
+		    "projects.%s (line %d)",
+		    yamlget_show(a->name).s, yamlget_show(ra).s,
+		    yamlget_show(b->key).s, b->pos.line);
+		free(pp);
+		break;
+	}
+}
+
 /* Project names are unique per Language resource, deployment names per
  * OpenAI account: two entries claiming one would overwrite each other. */
 void
 config_check_claims(struct ctx *c)
 {
 	const struct config *cfg = c->cfg;
-	const struct config_project *a, *b;
+	const struct config_project **v;
 	const struct config_openai *x, *y;
-	size_t i, j, k, l;
+	size_t i, j, k, l, m = 0, g, e;
 	char *p;
 
-	for (i = 0; i < cfg->nprojects; i++) {
-		a = &cfg->projects[i];
-		for (j = 0; j < i; j++) {
-			b = &cfg->projects[j];
-			if (a->name == NULL || b->name == NULL ||
-			    strcmp(a->name, b->name) != 0)
-				continue;
-			for (k = 0; k <= a->nreplicas; k++) {
-				const char *ra = k < a->nreplicas
-				    ? a->replicas[k]
-				    : a->source;
-				int clash = 0;
-
-				if (ra == NULL)
-					continue;
-				for (l = 0; l <= b->nreplicas; l++) {
-					const char *rb = l < b->nreplicas
-					    ? b->replicas[l]
-					    : b->source;
-					if (rb != NULL && strcmp(ra, rb) == 0)
-						clash = 1;
-				}
-				if (!clash)
-					continue;
-				char *pp = yamlget_join(c, "projects", a->key);
-
-				yamlget_report(c, a->pos.line, a->pos.column,
-				    pp, DIAG_ERROR,
-				    "project name '%s' on resource '%s' is "
-				    "already claimed by projects.%s (line %d)",
-				    yamlget_show(a->name).s, yamlget_show(ra).s,
-				    yamlget_show(b->key).s, b->pos.line);
-				free(pp);
-				break;
-			}
-		}
+	/* Projects by name (then file order), so that only those of one
+	 * name are compared: a sort, not every pair. */
+	if ((v = malloc((cfg->nprojects + 1) * sizeof(*v))) == NULL) {
+		c->nomem = 1;
+		return;
 	}
+	for (i = 0; i < cfg->nprojects; i++)
+		if (cfg->projects[i].name != NULL)
+			v[m++] = &cfg->projects[i];
+	qsort(v, m, sizeof(*v), cmp_project_name);
+	for (g = 0; g < m; g = e) {
+		for (e = g + 1; e < m && strcmp(v[e]->name, v[g]->name) == 0;
+		     e++)
+			;
+		for (i = g + 1; i < e; i++)
+			for (j = g; j < i; j++)
+				check_claim(c, v[i], v[j]);
+	}
+	free(v);
 	for (i = 0; i < cfg->nopenai; i++) {
 		x = &cfg->openai[i];
 		for (j = 0; j < i; j++) {

@@ -66,7 +66,8 @@ const char *yamlget_closest(const char *s, const char *const *cands);
 /* Reports keys that are not scalars and keys given twice. */
 void yamlget_check_dups(struct ctx *c, ynode *map, const char *path);
 
-/* Is the key at index i the first of its name in map? */
+/* Is the key at index i the first of its name in map?  map must have
+ * been through yamlget_check_dups. */
 int yamlget_first_of_name(ynode *map, size_t i);
 
 /* Checks a mapping's keys against allowed (NULL-terminated): unknown keys

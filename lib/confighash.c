@@ -9,10 +9,19 @@
 
 /* --- canonical form and hash ----------------------------------------- */
 
+/* "key": (keys are plain words: no escaping, and no printf per field). */
+static void
+canon_key(struct buf *b, const char *key)
+{
+	buf_addch(b, '"');
+	buf_addstr(b, key);
+	buf_addstr(b, "\":");
+}
+
 static void
 canon_str(struct buf *b, const char *key, const char *v)
 {
-	buf_addf(b, "\"%s\":", key);
+	canon_key(b, key);
 	if (v == NULL) {
 		buf_addstr(b, "null,");
 		return;
@@ -27,7 +36,8 @@ canon_list(struct buf *b, const char *key, char **v, size_t n)
 {
 	size_t i;
 
-	buf_addf(b, "\"%s\":[", key);
+	canon_key(b, key);
+	buf_addch(b, '[');
 	for (i = 0; i < n; i++) {
 		buf_addstr(b, i ? ",\"" : "\"");
 		buf_addjson(b, v[i]);

@@ -228,7 +228,7 @@ literal(ynode *v)
 }
 
 struct keyref {
-	ynode *key;
+	struct yamltree_node *key; /* the map's own: check_dups marks it */
 	size_t index;
 };
 
@@ -272,6 +272,7 @@ yamlget_check_dups(struct ctx *c, ynode *map, const char *path)
 	for (i = 1; i < n; i++) {
 		if (strcmp(refs[i].key->value, refs[i - 1].key->value) != 0)
 			continue;
+		refs[i].key->dup = 1;
 		p = yamlget_join(c, path, refs[i].key->value);
 		ERR_AT(c, refs[i].key, p,
 		    "duplicate key '%s' (first at line %d, column %d)",
@@ -282,19 +283,12 @@ yamlget_check_dups(struct ctx *c, ynode *map, const char *path)
 	free(refs);
 }
 
-/* Is the key at index i the first of its name in map? */
+/* Is the key at index i the first of its name in map?  (Once
+ * yamlget_check_dups has marked the others.) */
 int
 yamlget_first_of_name(ynode *map, size_t i)
 {
-	size_t j;
-
-	if (map->items[i]->type != YAMLTREE_SCALAR)
-		return 0;
-	for (j = 0; j < i; j += 2)
-		if (map->items[j]->type == YAMLTREE_SCALAR &&
-		    strcmp(map->items[j]->value, map->items[i]->value) == 0)
-			return 0;
-	return 1;
+	return map->items[i]->type == YAMLTREE_SCALAR && !map->items[i]->dup;
 }
 
 static void scan_secrets(struct ctx *c, ynode *n, const char *path);

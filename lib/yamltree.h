@@ -34,6 +34,8 @@ struct yamltree_node {
 	size_t count;  /* nodes in this subtree, itself included */
 	size_t bytes;  /* scalar bytes in this subtree */
 	size_t height; /* 1 for a scalar */
+	int dup; /* a map's key: an earlier key of the map has its name (set
+	            by yamlget_check_dups) */
 };
 
 struct yamltree_limits {

@@ -185,6 +185,43 @@ test_connections_per_host(void)
 }
 
 static void
+test_a_project_name_is_claimed_once_per_resource(void)
+{
+	struct diag_list d = { 0 };
+	struct config *cfg = NULL;
+	struct err err = { 0 };
+	const char *text =
+	    "version: 1\n"
+	    "resources:\n"
+	    "  east: {type: language, region: eastus, endpoint: "
+	    "https://e.example, auth: {key_env: E}}\n"
+	    "  west: {type: language, region: westus, endpoint: "
+	    "https://w.example, auth: {key_env: W}}\n"
+	    "  north: {type: language, region: northeurope, endpoint: "
+	    "https://n.example, auth: {key_env: N}}\n"
+	    "projects:\n"
+	    "  A: {name: Travel, kind: conversation, source: east, replicas: "
+	    "[west]}\n"
+	    "  B: {name: Alpha, kind: conversation, source: east, replicas: "
+	    "[west]}\n"
+	    "  C: {name: Travel, kind: conversation, source: north, replicas: "
+	    "[west]}\n"
+	    "  D: {name: Travel2, kind: conversation, source: north, replicas: "
+	    "[west]}\n";
+
+	T_EQ_INT(
+	    config_load_buffer(&cfg, "f.yaml", text, strlen(text), &d, &err),
+	    -1);
+	T_EQ_INT(d.nerrors, 1);
+	T_EQ_STR(d.v[0].path, "projects.C");
+	T_EQ_INT(d.v[0].line, 9);
+	T_CONTAINS(d.v[0].message,
+	    "project name 'Travel' on resource 'west' is already claimed by "
+	    "projects.A (line 7)");
+	diag_list_release(&d);
+}
+
+static void
 test_every_problem_is_reported_sorted(void)
 {
 	struct diag_list d = { 0 };
@@ -304,6 +341,7 @@ main(void)
 	T_RUN(test_valid_file_fills_the_model);
 	T_RUN(test_hash_ignores_layout_but_not_values);
 	T_RUN(test_connections_per_host);
+	T_RUN(test_a_project_name_is_claimed_once_per_resource);
 	T_RUN(test_every_problem_is_reported_sorted);
 	T_RUN(test_secret_value_never_in_diagnostics);
 	T_RUN(test_helpers);
