@@ -157,9 +157,9 @@ pace_take_background(struct pace *p, long long now_ms)
 
 	if (p->per_min <= 0)
 		return 0;
+	/* pace_take() below waits for the window itself; here only the
+	 * share and the spreading. */
 	recover(p, now_ms);
-	if ((w = wait_at(p, now_ms)) > 0)
-		return w;
 	lim = limit(p, &win);
 	used = in_window(p, now_ms, win, &skip);
 	share = (size_t)floor((double)lim * (1 - PACE_BG_RESERVE));
