@@ -494,6 +494,40 @@ check_restore(const struct config *cfg, const struct restore_opts *o,
 	return 0;
 }
 
+/* An orchestration is trained against the projects it routes to, so they
+ * must be deployed on the target first (as apply orders them): each, with
+ * every deployment the configuration gives it, must be in the view. */
+static int
+check_routes(const struct config *cfg, const struct config_project *cp,
+    const struct plan_view *view, const char *R, struct err *err)
+{
+	const struct config_project *t;
+	size_t i, j;
+
+	if (cp->kind != CONFIG_KIND_ORCHESTRATION)
+		return 0;
+	for (i = 0; i < cp->nroutes; i++) {
+		if ((t = config_project_find(cfg, cp->routes[i])) == NULL)
+			continue; /* validation reports it */
+		if (find_object(view, STATE_PROJECT, R, t->name, t->name) ==
+		    NULL)
+			return err_set(err, ERR_SPEC,
+			    "%s routes to %s, which is not on %s: restore "
+			    "%s there first ('standby restore %s --to %s')",
+			    cp->name, t->name, R, t->name, t->key, R);
+		for (j = 0; j < t->ndeployments; j++)
+			if (find_object(view, STATE_DEPLOYMENT, R, t->name,
+			        t->deployments[j].name) == NULL)
+				return err_set(err, ERR_SPEC,
+				    "%s routes to %s, whose deployment %s is "
+				    "not on %s: restore %s there first "
+				    "('standby restore %s --to %s')",
+				    cp->name, t->name, t->deployments[j].name,
+				    R, t->name, t->key, R);
+	}
+	return 0;
+}
+
 int
 restore_plan(cJSON **out, const struct config *cfg,
     const struct plan_view *view, const struct restore_opts *opts,
@@ -516,7 +550,8 @@ restore_plan(cJSON **out, const struct config *cfg,
 
 	*out = NULL;
 	memset(&d, 0, sizeof(d));
-	if (check_restore(cfg, opts, &cp, &res, err) != 0)
+	if (check_restore(cfg, opts, &cp, &res, err) != 0 ||
+	    check_routes(cfg, cp, view, res->name, err) != 0)
 		return -1;
 	R = res->name;
 	P = cp->name;

@@ -343,6 +343,59 @@ test_restore_refuses_mismatches(void)
 }
 
 static void
+test_restore_of_an_orchestration_waits_for_its_routes(void)
+{
+	static const char router[] = "  Router:\n"
+	                             "    kind: orchestration\n"
+	                             "    source: east\n"
+	                             "    replicas: [west]\n"
+	                             "    routes: [TravelAgent]\n"
+	                             "    model: { label: o1 }\n"
+	                             "    deployments: { production: o1 }\n";
+	char text[sizeof(Y) + sizeof(router)];
+	struct config *cfg = NULL;
+	struct diag_list diags = { 0 };
+	struct snapshot_meta m = snap(H1);
+	struct restore_opts o = { 0 };
+	struct plan_view v = { 0 };
+	struct state_object objs[3];
+	struct err err = { 0 };
+	cJSON *plan = NULL;
+
+	snprintf(text, sizeof(text), "%s%s", Y, router);
+	T_EQ_INT(
+	    config_load_buffer(&cfg, cfgname, text, strlen(text), &diags, &err),
+	    0);
+	m.project = (char *)"Router";
+	m.kind = (char *)"orchestration";
+	o.project = "Router";
+	o.resource = "east";
+	o.snapshot = &m;
+	o.now = 1700000000;
+	T_EQ_INT(restore_plan(&plan, cfg, &v, &o, &err), -1);
+	T_EQ_INT(err.code, ERR_SPEC);
+	T_CONTAINS(err.msg,
+	    "Router routes to TravelAgent, which is not on east: restore "
+	    "TravelAgent there first ('standby restore TravelAgent --to "
+	    "east')");
+	objs[0] = obj(STATE_PROJECT, "east", "TravelAgent", NULL, NULL, NULL);
+	objs[1] = obj(STATE_DEPLOYMENT, "east", "production", NULL, "v7", NULL);
+	objs[2] = obj(STATE_DEPLOYMENT, "east", "staging", NULL, "v8", NULL);
+	v.objects = objs;
+	v.nobjects = 2;
+	T_EQ_INT(restore_plan(&plan, cfg, &v, &o, &err), -1);
+	T_CONTAINS(err.msg, "whose deployment staging is not on east");
+	T_OK(plan == NULL);
+	v.nobjects = 3;
+	T_OK(restore_plan(&plan, cfg, &v, &o, &err) == 0);
+	T_OK(action(plan, "import:Router@east") != NULL);
+	T_OK(action(plan, "deploy:Router@east/production") != NULL);
+	cJSON_Delete(plan);
+	config_free(cfg);
+	diag_list_release(&diags);
+}
+
+static void
 test_import_doc_check_names_the_path(void)
 {
 	static const char good[] =
@@ -397,6 +450,7 @@ main(void)
 	T_RUN(test_restore_into_empty_resource_runs_the_whole_chain);
 	T_RUN(test_restore_again_leaves_out_what_is_done);
 	T_RUN(test_restore_refuses_mismatches);
+	T_RUN(test_restore_of_an_orchestration_waits_for_its_routes);
 	T_RUN(test_import_doc_check_names_the_path);
 	rc = t_done();
 	unlink(path);
