@@ -73,7 +73,9 @@ list_json(struct cli *cli, const struct snapshot_list *l)
 	size_t i;
 	int rc = EXIT_ERROR;
 
+	/* The format: schema/snapshots.schema.json. */
 	if (doc == NULL ||
+	    cJSON_AddNumberToObject(doc, "format_version", 1) == NULL ||
 	    (arr = cJSON_AddArrayToObject(doc, "snapshots")) == NULL)
 		goto out;
 	for (i = 0; i < l->n; i++) {

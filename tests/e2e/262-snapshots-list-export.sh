@@ -31,6 +31,13 @@ jq -e '.snapshots[0].kind == "text-classification"' "$T/stdout" > /dev/null ||
 tid=$(jq -r '.snapshots[0].hash' "$T/stdout")
 sb snapshots -f "$CFG" --format json
 hash=$(jq -r '.snapshots[] | select(.project == "TravelAgent") | .hash' "$T/stdout")
+/usr/bin/python3 - "$TOP/schema/snapshots.schema.json" "$T/stdout" <<'PY' ||
+import json, sys, jsonschema
+s = json.load(open(sys.argv[1]))
+jsonschema.Draft202012Validator.check_schema(s)
+jsonschema.Draft202012Validator(s).validate(json.load(open(sys.argv[2])))
+PY
+    fail "the list does not match schema/snapshots.schema.json: $(cat "$T/stdout")"
 expect_no_keys
 echo "ok 1 - snapshots are listed as text and json, all or per project"
 
