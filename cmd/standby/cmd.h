@@ -81,9 +81,10 @@ struct config_project;
  * printing why. */
 int cli_now(struct cli *cli, int64_t *now);
 /* Refreshes every declared resource; one that cannot be read is reported
- * on errs and left marked stale.  Returns 0, or -1 after printing why. */
-int cli_refresh_all(
-    struct cli *cli, const struct config *cfg, struct state *st);
+ * on errs ("...: why; then (last read ...)", then NULL = no clause) and
+ * left marked stale.  Returns 0, or -1 after printing why. */
+int cli_refresh_all(struct cli *cli, const struct config *cfg, struct state *st,
+    const char *then);
 /* Writes data to path through a temporary file and rename(); -1 after
  * printing why. */
 int cli_write_file(struct cli *cli, const char *path, const struct buf *data);

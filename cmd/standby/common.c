@@ -196,7 +196,8 @@ cli_parse_refresh(struct cli *cli, const char *s, int *out)
 }
 
 int
-cli_refresh_all(struct cli *cli, const struct config *cfg, struct state *st)
+cli_refresh_all(struct cli *cli, const struct config *cfg, struct state *st,
+    const char *then)
 {
 	struct refresh_report report = { 0 };
 	struct refresh_opts ro = { 0 };
@@ -218,8 +219,9 @@ cli_refresh_all(struct cli *cli, const struct config *cfg, struct state *st)
 		if (r->ok)
 			continue;
 		cli_format_time(r->last_good, when, sizeof(when));
-		cli_errorf(cli, "%s could not be read: %s (last read %s)",
-		    r->name, r->error ? r->error : "unknown error", when);
+		cli_errorf(cli, "%s could not be read: %s%s%s (last read %s)",
+		    r->name, r->error ? r->error : "unknown error",
+		    then ? "; " : "", then ? then : "", when);
 	}
 	rc = 0;
 out:

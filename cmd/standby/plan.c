@@ -76,43 +76,6 @@ out:
 	return rc;
 }
 
-/* Refreshes every declared resource; failures are reported and planned
- * around (their cached state, with a warning in the plan). */
-static int
-do_refresh(struct cli *cli, const struct config *cfg, struct state *st)
-{
-	struct refresh_report report = { 0 };
-	struct refresh_opts ro = { 0 };
-	struct session *sess = NULL;
-	struct err err = { 0 };
-	char when[32];
-	size_t i;
-	int rc = -1;
-
-	if (cli_session(cli, cfg, &sess) != 0)
-		goto out;
-	if (refresh_run(cfg, sess, st, &ro, &report, &err) != 0) {
-		cli_error(cli, &err);
-		goto out;
-	}
-	for (i = 0; i < report.n; i++) {
-		const struct refresh_resource *r = &report.v[i];
-
-		if (r->ok)
-			continue;
-		cli_format_time(r->last_good, when, sizeof(when));
-		cli_errorf(cli,
-		    "%s could not be read: %s; planning from its cached "
-		    "state (last read %s)",
-		    r->name, r->error ? r->error : "unknown error", when);
-	}
-	rc = 0;
-out:
-	refresh_report_release(&report);
-	session_free(sess);
-	return rc;
-}
-
 /* Says how old the cache is when the plan did not refresh it. */
 static void
 cache_age(struct cli *cli, const cJSON *plan, int64_t now)
@@ -267,7 +230,9 @@ plan_main(struct cli *cli, int argc, char **argv)
 			    "without --refresh=false");
 		goto out;
 	}
-	if (refresh && do_refresh(cli, cfg, st) != 0)
+	if (refresh &&
+	    cli_refresh_all(cli, cfg, st, "planning from its cached state") !=
+	        0)
 		goto out;
 	if (plan_cache_load(&cache, st, &err) != 0 ||
 	    plan_build(&plan, cfg, &cache.view, &po, &err) != 0) {

@@ -97,7 +97,7 @@ status_main(struct cli *cli, int argc, char **argv)
 	so.assets_hash = plan_hash_assets;
 	if (cli_open_state(cli, cfg, refresh ? STATE_OPEN_CREATE : 0, &st) !=
 	        0 ||
-	    (refresh && cli_refresh_all(cli, cfg, st) != 0))
+	    (refresh && cli_refresh_all(cli, cfg, st, NULL) != 0))
 		goto out;
 	if (plan_cache_load(&cache, st, &err) != 0 ||
 	    status_build(&doc, cfg, &cache.view, &so, &err) != 0 ||
