@@ -133,6 +133,21 @@ check_hash(const char *path, const char *want, struct err *err)
 	return 0;
 }
 
+/* The common start of a callback: 0 when the node no longer runs or the
+ * request failed (the node then fails, or is left for an interrupt). */
+static int
+answered(struct anode *n, const struct err *err)
+{
+	if (n->st != AS_RUN)
+		return 0;
+	n->busy = 0;
+	if (err != NULL) {
+		apply_fail_err(n, err);
+		return 0;
+	}
+	return 1;
+}
+
 static void
 on_account(void *arg, const struct arm_resp *r, const struct err *err)
 {
@@ -140,13 +155,8 @@ on_account(void *arg, const struct arm_resp *r, const struct err *err)
 	struct openai_account acct = { 0 };
 	struct err e = { 0 };
 
-	if (n->st != AS_RUN)
+	if (!answered(n, err))
 		return;
-	n->busy = 0;
-	if (err != NULL) {
-		apply_fail_err(n, err);
-		return;
-	}
 	if (openai_account_parse(r->json, &acct, &e) != 0 ||
 	    session_finetune(
 	        n->ap->sess, n->resource, acct.endpoint, &n->ft, &e) != 0 ||
@@ -166,13 +176,8 @@ on_uploaded(void *arg, struct finetune_file *f, const struct err *err)
 {
 	struct anode *n = arg;
 
-	if (n->st != AS_RUN)
+	if (!answered(n, err))
 		return;
-	n->busy = 0;
-	if (err != NULL) {
-		apply_fail_err(n, err);
-		return;
-	}
 	set_str(n->file_train == NULL ? &n->file_train : &n->file_valid, f->id);
 	if (ft_journal(n) != 0)
 		return;
@@ -185,13 +190,8 @@ on_file_ready(void *arg, struct finetune_file *f, const struct err *err)
 {
 	struct anode *n = arg;
 
-	if (n->st != AS_RUN)
+	if (!answered(n, err))
 		return;
-	n->busy = 0;
-	if (err != NULL) {
-		apply_fail_err(n, err);
-		return;
-	}
 	/* Training first, then validation: files_waiting counts down. */
 	if (n->file_valid != NULL && f->id != NULL &&
 	    strcmp(f->id, n->file_train) == 0)
@@ -219,13 +219,8 @@ on_job_done(void *arg, struct finetune_job *j, const struct err *err)
 	struct buf det = { .max = 1024 };
 	struct err e = { 0 };
 
-	if (n->st != AS_RUN)
+	if (!answered(n, err))
 		return;
-	n->busy = 0;
-	if (err != NULL) {
-		apply_fail_err(n, err);
-		return;
-	}
 	crash_point(n->ap->o.crash_at, CRASH_AFTER_JOB, n->kind);
 	set_str(&n->model_name, j->fine_tuned_model);
 	rec.resource = n->resource;
@@ -252,13 +247,8 @@ on_job_created(void *arg, struct finetune_job *j, const struct err *err)
 {
 	struct anode *n = arg;
 
-	if (n->st != AS_RUN)
+	if (!answered(n, err))
 		return;
-	n->busy = 0;
-	if (err != NULL) {
-		apply_fail_err(n, err);
-		return;
-	}
 	crash_point(n->ap->o.crash_at, CRASH_AFTER_ACCEPT, n->kind);
 	set_str(&n->ft_job, j->id);
 	if (ft_journal(n) != 0)
@@ -275,13 +265,8 @@ on_jobs_listed(void *arg, const struct arm_resp *r, const struct err *err)
 	struct anode *n = arg;
 	const cJSON *j;
 
-	if (n->st != AS_RUN)
+	if (!answered(n, err))
 		return;
-	n->busy = 0;
-	if (err != NULL) {
-		apply_fail_err(n, err);
-		return;
-	}
 	n->ft_lookup = 0;
 	cJSON_ArrayForEach(j, cJSON_GetObjectItemCaseSensitive(r->json, "data"))
 	{
