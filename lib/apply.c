@@ -28,10 +28,17 @@ apply_now_ms(void)
 	return timeutil_mono_ms();
 }
 
-static char *
-dupstr(const char *s)
+char *
+apply_dupstr(const char *s)
 {
 	return s != NULL ? strdup(s) : NULL;
+}
+
+void
+apply_set_str(char **dst, const char *s)
+{
+	free(*dst);
+	*dst = apply_dupstr(s);
 }
 
 static void
@@ -575,10 +582,10 @@ apply_resume(struct apply *ap, struct err *err)
 		n->resumed = 1;
 		n->jid = a->id;
 		n->intent_at = a->created_at;
-		n->id = dupstr(a->action);
-		n->kind = dupstr(a->kind);
-		n->target = dupstr(a->target);
-		n->job_url = dupstr(a->job_url);
+		n->id = apply_dupstr(a->action);
+		n->kind = apply_dupstr(a->kind);
+		n->target = apply_dupstr(a->target);
+		n->job_url = apply_dupstr(a->job_url);
 		n->k = kind_of(a->kind);
 		if (add_node(ap, n, err) != 0) {
 			node_free(n);
@@ -669,14 +676,14 @@ node_from_action(struct apply *ap, const cJSON *a, struct err *err)
 	if ((n = calloc(1, sizeof(*n))) == NULL)
 		return err_set(err, ERR_NOMEM, "out of memory");
 	n->ap = ap;
-	n->id = dupstr(planfile_str(a, "id"));
-	n->kind = dupstr(planfile_str(a, "kind"));
-	n->resource = dupstr(target_str(a, "resource"));
-	n->project = dupstr(target_str(a, "project"));
-	n->deployment = dupstr(target_str(a, "deployment"));
-	n->label = dupstr(target_str(a, "model"));
-	n->source = dupstr(target_str(a, "source"));
-	n->want_snapshot = dupstr(planfile_str(after, "snapshot"));
+	n->id = apply_dupstr(planfile_str(a, "id"));
+	n->kind = apply_dupstr(planfile_str(a, "kind"));
+	n->resource = apply_dupstr(target_str(a, "resource"));
+	n->project = apply_dupstr(target_str(a, "project"));
+	n->deployment = apply_dupstr(target_str(a, "deployment"));
+	n->label = apply_dupstr(target_str(a, "model"));
+	n->source = apply_dupstr(target_str(a, "source"));
+	n->want_snapshot = apply_dupstr(planfile_str(after, "snapshot"));
 	if (n->id == NULL || n->kind == NULL || n->resource == NULL) {
 		node_free(n);
 		return err_set(err, ERR_NOMEM, "out of memory");
@@ -690,9 +697,9 @@ node_from_action(struct apply *ap, const cJSON *a, struct err *err)
 	n->cp = cp;
 	n->fam = family_of(cp, target_str(a, "project_kind"));
 	if (cp != NULL) {
-		n->project_kind = dupstr(config_kind_name(cp->kind));
+		n->project_kind = apply_dupstr(config_kind_name(cp->kind));
 		if (n->label == NULL && cp->model.label != NULL)
-			n->label = dupstr(cp->model.label);
+			n->label = apply_dupstr(cp->model.label);
 	}
 	if (make_target(n) != 0 || add_node(ap, n, err) != 0) {
 		node_free(n);

@@ -23,12 +23,6 @@
 
 static void on_polled(void *arg, const struct err *err);
 
-static char *
-dupstr(const char *s)
-{
-	return s != NULL ? strdup(s) : NULL;
-}
-
 static int
 is_hash(const char *s)
 {
@@ -459,7 +453,7 @@ on_progress(void *arg, struct language_job *job, const struct err *err)
 	if (job == NULL)
 		return;
 	if (job->result_url != NULL && n->result_url == NULL)
-		n->result_url = dupstr(job->result_url);
+		n->result_url = apply_dupstr(job->result_url);
 	if (job->has_training && job->train_percent >= 0 &&
 	    job->train_percent != n->percent) {
 		n->percent = job->train_percent;
@@ -572,9 +566,9 @@ import_snapshot(struct anode *n, struct err *err)
 		if (d->k == AK_EXPORT && d->snapshot[0] != '\0') {
 			memcpy(n->snapshot, d->snapshot, SNAPSHOT_HASH_SIZE);
 			free(n->source_modified);
-			n->source_modified = dupstr(d->source_modified);
+			n->source_modified = apply_dupstr(d->source_modified);
 			if (n->source == NULL)
-				n->source = dupstr(d->resource);
+				n->source = apply_dupstr(d->resource);
 			return 0;
 		}
 	}
@@ -582,7 +576,7 @@ import_snapshot(struct anode *n, struct err *err)
 		if (snapshot_find(ap->st, n->want_snapshot, &meta, err) == 0) {
 			memcpy(n->snapshot, meta.hash, SNAPSHOT_HASH_SIZE);
 			free(n->source_modified);
-			n->source_modified = dupstr(meta.source_modified);
+			n->source_modified = apply_dupstr(meta.source_modified);
 			snapshot_meta_release(&meta);
 			return 0;
 		}
@@ -613,7 +607,7 @@ start_export(struct anode *n)
 
 	if (state_get_object(n->ap->st, STATE_PROJECT, n->resource, n->project,
 	        n->project, &obj, &err) == 0) {
-		n->source_modified = dupstr(obj.last_modified);
+		n->source_modified = apply_dupstr(obj.last_modified);
 		state_object_release(&obj);
 	}
 	if (apply_action_intent(n) != 0)

@@ -30,25 +30,6 @@
 
 static void ft_next(struct anode *n);
 
-static char *
-dupstr(const char *s)
-{
-	return s != NULL ? strdup(s) : NULL;
-}
-
-static void
-set_str(char **dst, const char *s)
-{
-	free(*dst);
-	*dst = dupstr(s);
-}
-
-static const char *
-jstr(const cJSON *o, const char *k)
-{
-	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, k));
-}
-
 static int
 ft_journal(struct anode *n)
 {
@@ -86,11 +67,11 @@ ft_parse(struct anode *n, const char *rec)
 	for (p = strtok_r(tmp + 9, " ", &save); p != NULL;
 	     p = strtok_r(NULL, " ", &save)) {
 		if (strncmp(p, "train=", 6) == 0)
-			set_str(&n->file_train, p + 6);
+			apply_set_str(&n->file_train, p + 6);
 		else if (strncmp(p, "valid=", 6) == 0)
-			set_str(&n->file_valid, p + 6);
+			apply_set_str(&n->file_valid, p + 6);
 		else if (strncmp(p, "job=", 4) == 0)
-			set_str(&n->ft_job, p + 4);
+			apply_set_str(&n->ft_job, p + 4);
 	}
 	free(tmp);
 }
@@ -178,7 +159,8 @@ on_uploaded(void *arg, struct finetune_file *f, const struct err *err)
 
 	if (!answered(n, err))
 		return;
-	set_str(n->file_train == NULL ? &n->file_train : &n->file_valid, f->id);
+	apply_set_str(
+	    n->file_train == NULL ? &n->file_train : &n->file_valid, f->id);
 	if (ft_journal(n) != 0)
 		return;
 	n->files_waiting = 1;
@@ -222,7 +204,7 @@ on_job_done(void *arg, struct finetune_job *j, const struct err *err)
 	if (!answered(n, err))
 		return;
 	crash_point(n->ap->o.crash_at, CRASH_AFTER_JOB, n->kind);
-	set_str(&n->model_name, j->fine_tuned_model);
+	apply_set_str(&n->model_name, j->fine_tuned_model);
 	rec.resource = n->resource;
 	rec.key = n->oai_key;
 	rec.data_hash = n->data_hash;
@@ -250,7 +232,7 @@ on_job_created(void *arg, struct finetune_job *j, const struct err *err)
 	if (!answered(n, err))
 		return;
 	crash_point(n->ap->o.crash_at, CRASH_AFTER_ACCEPT, n->kind);
-	set_str(&n->ft_job, j->id);
+	apply_set_str(&n->ft_job, j->id);
 	if (ft_journal(n) != 0)
 		return;
 	ft_next(n);
@@ -270,11 +252,11 @@ on_jobs_listed(void *arg, const struct arm_resp *r, const struct err *err)
 	n->ft_lookup = 0;
 	cJSON_ArrayForEach(j, cJSON_GetObjectItemCaseSensitive(r->json, "data"))
 	{
-		const char *tf = jstr(j, "training_file");
+		const char *tf = planfile_str(j, "training_file");
 
 		if (tf != NULL && strcmp(tf, n->file_train) == 0 &&
-		    jstr(j, "id") != NULL) {
-			set_str(&n->ft_job, jstr(j, "id"));
+		    planfile_str(j, "id") != NULL) {
+			apply_set_str(&n->ft_job, planfile_str(j, "id"));
 			if (ft_journal(n) != 0)
 				return;
 			break;

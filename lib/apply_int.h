@@ -124,6 +124,11 @@ void apply_abandon(struct anode *n, const char *error);
 void apply_leave(struct anode *n);
 void apply_fatal(struct apply *ap, const struct err *err);
 
+/* strdup() that passes NULL through (NULL also when memory ran out). */
+char *apply_dupstr(const char *s);
+/* Replaces *dst by a copy of s. */
+void apply_set_str(char **dst, const char *s);
+
 /* Makes the pass loop look at the nodes again at once (one ended, one
  * waits to be rechecked): see http_wake(). */
 void apply_wake(struct apply *ap);

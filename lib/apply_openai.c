@@ -32,25 +32,6 @@
 
 static void send_write(struct anode *n);
 
-static char *
-dupstr(const char *s)
-{
-	return s != NULL ? strdup(s) : NULL;
-}
-
-static void
-set_str(char **dst, const char *s)
-{
-	free(*dst);
-	*dst = dupstr(s);
-}
-
-static const char *
-jstr(const cJSON *o, const char *k)
-{
-	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, k));
-}
-
 int
 apply_use_arm(struct apply *ap, struct arm *a)
 {
@@ -130,12 +111,13 @@ apply_openai_node(struct anode *n, const cJSON *a)
 		return -1;
 	n->patch_only = n->k == AK_OPENAI_UPDATE && capacity_only(a);
 	if (n->k == AK_FINETUNE) {
-		n->data_hash = dupstr(planfile_str(after, "data_hash"));
-		n->settings_hash = dupstr(planfile_str(after, "settings_hash"));
+		n->data_hash = apply_dupstr(planfile_str(after, "data_hash"));
+		n->settings_hash =
+		    apply_dupstr(planfile_str(after, "settings_hash"));
 		n->train_sha =
-		    dupstr(planfile_str(after, "training_file_sha256"));
+		    apply_dupstr(planfile_str(after, "training_file_sha256"));
 		n->valid_sha =
-		    dupstr(planfile_str(after, "validation_file_sha256"));
+		    apply_dupstr(planfile_str(after, "validation_file_sha256"));
 	}
 	return 0;
 }
@@ -172,14 +154,14 @@ apply_openai_detail(const struct anode *n)
 int
 apply_openai_from_detail(struct anode *n, const cJSON *o)
 {
-	set_str(&n->resource, jstr(o, "resource"));
-	set_str(&n->deployment, jstr(o, "deployment"));
-	set_str(&n->oai_key, jstr(o, "key"));
-	set_str(&n->method, jstr(o, "method"));
-	set_str(&n->body, jstr(o, "body"));
-	set_str(&n->model_name, jstr(o, "model"));
-	set_str(&n->data_hash, jstr(o, "data_hash"));
-	set_str(&n->settings_hash, jstr(o, "settings_hash"));
+	apply_set_str(&n->resource, planfile_str(o, "resource"));
+	apply_set_str(&n->deployment, planfile_str(o, "deployment"));
+	apply_set_str(&n->oai_key, planfile_str(o, "key"));
+	apply_set_str(&n->method, planfile_str(o, "method"));
+	apply_set_str(&n->body, planfile_str(o, "body"));
+	apply_set_str(&n->model_name, planfile_str(o, "model"));
+	apply_set_str(&n->data_hash, planfile_str(o, "data_hash"));
+	apply_set_str(&n->settings_hash, planfile_str(o, "settings_hash"));
 	if (n->resource == NULL)
 		return -1;
 	n->od = find_entry(n->ap->cfg, n);
@@ -229,7 +211,7 @@ finetuned_model(struct anode *n, struct err *err)
 		struct anode *d = ap->v[n->deps[i]];
 
 		if (d->k == AK_FINETUNE && d->model_name != NULL) {
-			set_str(&n->model_name, d->model_name);
+			apply_set_str(&n->model_name, d->model_name);
 			return n->model_name ? 0 : -1;
 		}
 	}
@@ -241,7 +223,7 @@ finetuned_model(struct anode *n, struct err *err)
 			    n->id, n->od->key, n->resource);
 		return -1;
 	}
-	set_str(&n->model_name, rec.fine_tuned_model);
+	apply_set_str(&n->model_name, rec.fine_tuned_model);
 	state_finetuned_release(&rec);
 	return 0;
 }
@@ -254,7 +236,7 @@ build_write(struct anode *n, struct err *err)
 	struct buf b = { .max = 16384 };
 
 	if (n->k == AK_OPENAI_DELETE) {
-		set_str(&n->method, "DELETE");
+		apply_set_str(&n->method, "DELETE");
 		return 0;
 	}
 	if (d == NULL)
@@ -264,12 +246,12 @@ build_write(struct anode *n, struct err *err)
 	if (d->fine_tune != NULL && finetuned_model(n, err) != 0)
 		return -1;
 	if (n->patch_only) {
-		set_str(&n->method, "PATCH");
+		apply_set_str(&n->method, "PATCH");
 		buf_addstr(&b, "{\"sku\":{\"name\":\"");
 		buf_addjson(&b, d->sku_name);
 		buf_addf(&b, "\",\"capacity\":%d}}", d->sku_capacity);
 	} else {
-		set_str(&n->method, "PUT");
+		apply_set_str(&n->method, "PUT");
 		if (openai_deployment_body(d, n->model_name, &b, err) != 0) {
 			buf_release(&b);
 			return -1;
@@ -303,7 +285,7 @@ on_write_started(void *arg, const struct arm_op *op)
 		apply_leave(n);
 		return;
 	}
-	set_str(&n->job_url, buf_str(&rec));
+	apply_set_str(&n->job_url, buf_str(&rec));
 	if (state_journal_submitted(n->ap->st, n->jid, buf_str(&rec), &e) !=
 	    0) {
 		apply_fatal(n->ap, &e);
@@ -352,7 +334,7 @@ patch_sku(const char *body, char *name, size_t size, int *capacity)
 	cJSON *j = cJSON_Parse(body);
 	const cJSON *sku = cJSON_GetObjectItemCaseSensitive(j, "sku");
 	const cJSON *cap = cJSON_GetObjectItemCaseSensitive(sku, "capacity");
-	const char *nm = jstr(sku, "name");
+	const char *nm = planfile_str(sku, "name");
 	int rc = -1;
 
 	if (nm != NULL && cJSON_IsNumber(cap)) {
@@ -436,16 +418,18 @@ live_matches(const char *body, const struct openai_deployment *live)
 	const cJSON *cap = cJSON_GetObjectItemCaseSensitive(sku, "capacity");
 	int ok = j != NULL;
 
-	ok = ok && same_ci(jstr(sku, "name"), live->sku_name);
+	ok = ok && same_ci(planfile_str(sku, "name"), live->sku_name);
 	ok =
 	    ok && (!cJSON_IsNumber(cap) || cap->valueint == live->sku_capacity);
-	ok = ok && same_ci(jstr(model, "format"), live->model_format);
-	ok = ok && same_ci(jstr(model, "name"), live->model_name);
-	ok = ok && same_ci(jstr(model, "version"), live->model_version);
+	ok = ok && same_ci(planfile_str(model, "format"), live->model_format);
+	ok = ok && same_ci(planfile_str(model, "name"), live->model_name);
+	ok = ok && same_ci(planfile_str(model, "version"), live->model_version);
 	ok = ok &&
-	    same_ci(jstr(props, "versionUpgradeOption"),
+	    same_ci(planfile_str(props, "versionUpgradeOption"),
 	        live->version_upgrade_option);
-	ok = ok && same_ci(jstr(props, "raiPolicyName"), live->rai_policy_name);
+	ok = ok &&
+	    same_ci(
+	        planfile_str(props, "raiPolicyName"), live->rai_policy_name);
 	cJSON_Delete(j);
 	return ok;
 }
