@@ -431,109 +431,26 @@ int
 snapshot_read(struct state *st, const char *hash, snapshot_sink sink, void *arg,
     struct err *err)
 {
-	sqlite3_stmt *stmt = NULL;
-	sqlite3_blob *blob = NULL;
-	EVP_MD_CTX *md = NULL;
-	z_stream z;
-	int z_ready = 0, zr = Z_OK, bytes, off = 0, k, step, rc = -1;
-	int64_t rowid;
-	unsigned char *in = NULL, *out = NULL, digest[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
-	char got[SNAPSHOT_HASH_SIZE];
+	struct snapshot_reader *r = NULL;
+	unsigned char *buf = NULL;
+	size_t got;
+	int rc = -1;
 
-	if (state_prepare(st, &stmt,
-	        "SELECT rowid FROM snapshots WHERE hash = ?1", err) != 0)
+	if (snapshot_reader_open(&r, st, hash, err) != 0)
 		return -1;
-	state_bind_text(stmt, 1, hash);
-	step = sqlite3_step(stmt);
-	if (step == SQLITE_DONE) {
-		err_set(err, ERR_NOTFOUND, "no snapshot %s", hash);
-		goto out;
-	}
-	if (step != SQLITE_ROW) {
-		state_sqlerr(st, err, "reading snapshots");
-		goto out;
-	}
-	rowid = sqlite3_column_int64(stmt, 0);
-	sqlite3_finalize(stmt);
-	stmt = NULL;
-	if (sqlite3_blob_open(st->db, "main", "snapshots", "data", rowid, 0,
-	        &blob) != SQLITE_OK) {
-		state_sqlerr(st, err, "reading a snapshot");
-		goto out;
-	}
-	in = malloc(CHUNK);
-	out = malloc(CHUNK);
-	md = EVP_MD_CTX_new();
-	if (in == NULL || out == NULL || md == NULL ||
-	    EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1) {
+	if ((buf = malloc(CHUNK)) == NULL) {
 		nomem(err);
 		goto out;
 	}
-	memset(&z, 0, sizeof(z));
-	if (inflateInit(&z) != Z_OK) {
-		err_set(err, ERR_NOMEM, "cannot start inflate");
-		goto out;
-	}
-	z_ready = 1;
-	bytes = sqlite3_blob_bytes(blob);
-	while (off < bytes && zr != Z_STREAM_END) {
-		k = bytes - off < CHUNK ? bytes - off : CHUNK;
-		if (sqlite3_blob_read(blob, in, k, off) != SQLITE_OK) {
-			state_sqlerr(st, err, "reading a snapshot");
+	do {
+		if (snapshot_reader_read(r, buf, CHUNK, &got, err) != 0 ||
+		    (got > 0 && sink(arg, buf, got, err) != 0))
 			goto out;
-		}
-		off += k;
-		z.next_in = in;
-		z.avail_in = (uInt)k;
-		do {
-			z.next_out = out;
-			z.avail_out = CHUNK;
-			zr = inflate(&z, Z_NO_FLUSH);
-			if (zr != Z_OK && zr != Z_STREAM_END &&
-			    zr != Z_BUF_ERROR) {
-				err_set(err, ERR_STATEFILE,
-				    "snapshot %s in state file '%s' is "
-				    "corrupt: %s",
-				    hash, st->path,
-				    z.msg ? z.msg : "inflate failed");
-				goto out;
-			}
-			if (CHUNK - z.avail_out > 0) {
-				if (EVP_DigestUpdate(
-				        md, out, CHUNK - z.avail_out) != 1) {
-					err_set(err, ERR_IO, "SHA-256 failed");
-					goto out;
-				}
-				if (sink(arg, out, CHUNK - z.avail_out, err) !=
-				    0)
-					goto out;
-			}
-		} while (z.avail_out == 0 && zr != Z_STREAM_END);
-	}
-	if (EVP_DigestFinal_ex(md, digest, &mdlen) != 1) {
-		err_set(err, ERR_IO, "SHA-256 failed");
-		goto out;
-	}
-	tohex(got, digest, mdlen);
-	if (zr != Z_STREAM_END || strcmp(got, hash) != 0) {
-		err_set(err, ERR_STATEFILE,
-		    "snapshot %s in state file '%s' is corrupt: %s", hash,
-		    st->path,
-		    zr != Z_STREAM_END ? "its data ends early"
-		                       : "its content does not match its hash");
-		goto out;
-	}
+	} while (got > 0);
 	rc = 0;
 out:
-	if (z_ready)
-		inflateEnd(&z);
-	EVP_MD_CTX_free(md);
-	free(in);
-	free(out);
-	if (blob != NULL)
-		sqlite3_blob_close(blob);
-	sqlite3_finalize(stmt);
+	free(buf);
+	snapshot_reader_free(r);
 	return rc;
 }
 
